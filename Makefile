@@ -1,0 +1,77 @@
+# Two commands matter: `make demo` and `make test`. Everything else is what they call.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON   ?= python3.11
+VENV     := .venv
+BIN      := $(VENV)/bin
+JARS_DIR := .jars
+LAKE     ?= lake/demo
+export PYSPARK_PYTHON := $(abspath $(BIN)/python)
+export GLUELAKE_JARS_DIR := $(abspath $(JARS_DIR))
+# The demo's own PII key; real runs take it from the environment or Secrets Manager.
+DEMO_PII_KEY := demo-key-not-for-production
+JARS_CSV = $(shell ls $(JARS_DIR)/*.jar 2>/dev/null | paste -sd, -)
+SPARK_SUBMIT = $(BIN)/spark-submit --master 'local[*]' --jars $(JARS_CSV) --conf spark.ui.enabled=false
+
+.PHONY: help setup venv jars demo test lint fmt typecheck check ddl bench clean lock
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: venv jars  ## virtual environment + JVM jars (idempotent)
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Glue 5.1 runs Python 3.11); set PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+jars: $(JARS_DIR)/.fetched
+$(JARS_DIR)/.fetched: jvm/pom.xml
+	@command -v java >/dev/null || { echo "error: Java 17 is required (Glue 5.1 runs Java 17): apt-get install openjdk-17-jre-headless"; exit 1; }
+	@command -v mvn >/dev/null || { echo "error: Maven is required to fetch the Delta and hadoop-aws jars: apt-get install maven"; exit 1; }
+	mvn --batch-mode --quiet -f jvm/pom.xml dependency:copy-dependencies
+	@touch $@
+
+demo: setup  ## generate sample data, run raw→bronze→silver→gold with spark-submit, print a gold result
+	rm -rf $(LAKE)
+	$(BIN)/gluelake generate --lake-root $(LAKE) --seed 7 --activities 5000
+	for ds in emission_factors emissions assessments; do \
+	  GLUELAKE_PII_KEY=$(DEMO_PII_KEY) $(SPARK_SUBMIT) jobs/raw_to_bronze/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
+	done
+	for ds in emissions assessments; do \
+	  $(SPARK_SUBMIT) jobs/bronze_to_silver/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
+	  $(SPARK_SUBMIT) jobs/silver_to_gold/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
+	done
+	$(BIN)/gluelake show --lake-root $(LAKE) --dataset emissions --table emissions_monthly --limit 20
+
+test: setup  ## lint, type-check, static contract checks, then the test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint:  ## ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt:  ## apply ruff formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck:  ## mypy on src/
+	$(BIN)/mypy
+
+bench: setup  ## performance measurements (prints numbers, writes bench/results/*.json)
+	$(BIN)/python bench/run.py
+
+lock:  ## re-resolve constraints.txt from pyproject.toml in a scratch venv
+	rm -rf .tmp/lockvenv && $(PYTHON) -m venv .tmp/lockvenv
+	.tmp/lockvenv/bin/pip install --quiet '.[dev]'
+	.tmp/lockvenv/bin/pip freeze --exclude gluelake | sort -f > constraints.txt
+
+clean:  ## remove generated lakes and temp files (keeps .venv and .jars)
+	rm -rf lake .tmp spark-warehouse metastore_db derby.log

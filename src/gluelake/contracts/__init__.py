@@ -1,0 +1,29 @@
+"""Dataset contracts: the one description of a dataset that drives enforcement, PII policy,
+quality suites and Athena DDL. Loaded from ``schemas/*.yaml`` into frozen dataclasses."""
+
+from gluelake.contracts.load import load_contract, load_contracts
+from gluelake.contracts.model import (
+    Aggregate,
+    Column,
+    Constraints,
+    DatasetContract,
+    FactorEnrichment,
+    Measure,
+    PiiPolicy,
+    Source,
+    ZoneSpec,
+)
+
+__all__ = [
+    "Aggregate",
+    "Column",
+    "Constraints",
+    "DatasetContract",
+    "FactorEnrichment",
+    "Measure",
+    "PiiPolicy",
+    "Source",
+    "ZoneSpec",
+    "load_contract",
+    "load_contracts",
+]

@@ -1,0 +1,141 @@
+"""Frozen dataclasses describing a dataset contract. Built only by ``contracts.load``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+PiiKind = Literal["hash", "redact", "mask_email", "partial", "generalize", "drop", "scrub"]
+Generalization = Literal["age_band", "month", "ipv4_24"]
+DriftPolicy = Literal["reject", "ignore", "rescue"]
+SourceFormat = Literal["json", "csv"]
+TableFormat = Literal["delta", "parquet"]
+MeasureFn = Literal["sum", "count", "count_distinct", "min", "max", "avg"]
+TimeGrain = Literal["month", "day"]
+Severity = Literal["critical", "warning"]
+
+ZONES: tuple[str, ...] = ("bronze", "silver", "gold")
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Value rules a raw value must meet; a violation quarantines the row."""
+
+    allowed: tuple[str, ...] | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    pattern: str | None = None
+    not_future: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.allowed is None
+            and self.min is None
+            and self.max is None
+            and self.pattern is None
+            and not self.not_future
+        )
+
+
+@dataclass(frozen=True)
+class PiiPolicy:
+    """How a personal-data column is protected before anything is written to bronze."""
+
+    kind: PiiKind
+    pii_class: str
+    keep_last: int = 4
+    generalize_to: Generalization | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    description: str = ""
+    constraints: Constraints = field(default_factory=Constraints)
+    pii: PiiPolicy | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    format: SourceFormat
+    path: str  # relative to the lake root; files sit under ingest_date=YYYY-MM-DD/
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ZoneSpec:
+    format: TableFormat
+    partition_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactorEnrichment:
+    """Join to reference factors valid at the event time, convert units, compute emissions."""
+
+    reference: str  # dataset name of the factor table
+    factor_key: str  # column of this dataset holding the factor id
+    quantity: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    fn: MeasureFn
+    column: str | None = None  # None only for count
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A gold table: dimensions + time grain + measures, written as partitioned Parquet."""
+
+    name: str
+    description: str
+    dimensions: tuple[str, ...]
+    time_grain: TimeGrain
+    measures: tuple[Measure, ...]
+    year_over_year: tuple[str, ...] = ()  # measures that get a prior-year comparison table
+
+
+@dataclass(frozen=True)
+class DatasetContract:
+    name: str
+    version: int
+    description: str
+    file: str
+    source: Source
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    event_time: str
+    order_by: tuple[str, ...]
+    schema_drift: DriftPolicy
+    zones: tuple[tuple[str, ZoneSpec], ...]
+    enrichment: FactorEnrichment | None = None
+    aggregates: tuple[Aggregate, ...] = ()
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"dataset {self.name!r} has no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def pii_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.pii is not None)
+
+    def zone(self, zone: str) -> ZoneSpec:
+        for name, spec in self.zones:
+            if name == zone:
+                return spec
+        raise KeyError(f"dataset {self.name!r} has no {zone} zone in {self.file}")
+
+    def has_zone(self, zone: str) -> bool:
+        return any(name == zone for name, _ in self.zones)

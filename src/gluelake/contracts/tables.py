@@ -1,0 +1,241 @@
+"""Every table a contract produces, zone by zone, with its exact columns: computed
+statically from the contract so Athena DDL, the Glue catalog and the writers agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
+from gluelake.contracts.types import parse_type
+from pyspark.sql import types as T
+
+# Lineage columns every output row carries (bronze adds the source file).
+RUN_LINEAGE: tuple[tuple[str, str], ...] = (
+    ("_run_id", "string"),
+    ("_job_name", "string"),
+    ("_job_version", "string"),
+    ("_ingested_at", "timestamp"),
+)
+SOURCE_FILE = ("_source_file", "string")
+RESCUED = ("_rescued_data", "string")
+TIME_COLUMNS: tuple[tuple[str, str], ...] = (("year", "int"), ("month", "int"), ("day", "int"))
+
+# Columns the emission-factor enrichment adds to silver.
+FACTOR_OUTPUT: tuple[tuple[str, str], ...] = (
+    ("factor_valid_from", "timestamp"),
+    ("factor_unit", "string"),
+    ("kg_co2e_per_unit", "decimal(10,6)"),
+    ("quantity_in_factor_unit", "decimal(24,8)"),
+    ("emissions_kg_co2e", "decimal(28,6)"),
+    ("scope", "int"),
+    ("category", "string"),
+)
+
+QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("record_id", "string"),  # hash of source file + masked record: re-runs add nothing
+    ("reason_codes", "array<string>"),
+    ("message", "string"),
+    ("record", "string"),
+    SOURCE_FILE,
+    *RUN_LINEAGE,
+)
+
+QUALITY_RESULTS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("run_id", "string"),
+    ("zone", "string"),
+    ("suite", "string"),
+    ("expectation", "string"),
+    ("column_name", "string"),
+    ("severity", "string"),
+    ("success", "boolean"),
+    ("element_count", "bigint"),
+    ("unexpected_count", "bigint"),
+    ("unexpected_percent", "double"),
+    ("observed_value", "string"),
+    ("validated_at", "timestamp"),
+)
+QUALITY_RESULTS_PARTITIONS: tuple[tuple[str, str], ...] = (
+    ("dataset", "string"),
+    ("validation_date", "string"),  # yyyy-MM-dd, projected as a date
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str  # contract type string
+    nullable: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One physical table. ``columns`` excludes partition columns, as Hive DDL does."""
+
+    name: str
+    zone: str  # bronze | silver | gold | quality
+    dataset: str
+    format: str  # delta | parquet
+    path: str  # relative to the lake root
+    columns: tuple[ColumnSpec, ...]
+    partitions: tuple[ColumnSpec, ...] = ()
+    description: str = ""
+    kind: str = "data"  # data | quarantine | aggregate | year_over_year | quality_results
+
+    @property
+    def all_columns(self) -> tuple[ColumnSpec, ...]:
+        return self.columns + self.partitions
+
+    def spark_schema(self) -> T.StructType:
+        return T.StructType(
+            [T.StructField(c.name, parse_type(c.type), c.nullable) for c in self.all_columns]
+        )
+
+
+def _specs(pairs: tuple[tuple[str, str], ...]) -> list[ColumnSpec]:
+    return [ColumnSpec(n, t) for n, t in pairs]
+
+
+def masked_type(col: Column) -> str | None:
+    """The column's type after its PII policy (None: the column is dropped)."""
+    if col.pii is None:
+        return col.type
+    if col.pii.kind == "drop":
+        return None
+    if col.pii.kind == "generalize" and col.pii.generalize_to == "month" and col.type == "date":
+        return "date"
+    return "string"
+
+
+def bronze_columns(contract: DatasetContract) -> list[ColumnSpec]:
+    cols = [
+        ColumnSpec(c.name, t, c.nullable, c.description)
+        for c in contract.columns
+        if (t := masked_type(c)) is not None
+    ]
+    if contract.schema_drift == "rescue":
+        cols.append(ColumnSpec(*RESCUED))
+    return [*cols, ColumnSpec(*SOURCE_FILE), *_specs(RUN_LINEAGE)]
+
+
+def silver_columns(contract: DatasetContract) -> list[ColumnSpec]:
+    data = [c for c in bronze_columns(contract) if c.name not in dict(RUN_LINEAGE)]
+    if contract.enrichment is not None:
+        data += _specs(FACTOR_OUTPUT)
+    return [*data, *_specs(TIME_COLUMNS), *_specs(RUN_LINEAGE)]
+
+
+def silver_column_names(contract: DatasetContract) -> list[str]:
+    return [c.name for c in silver_columns(contract)]
+
+
+def measure_type(measure: Measure, source_type: str | None) -> str:
+    if measure.fn in ("count", "count_distinct"):
+        return "bigint"
+    assert source_type is not None
+    src = parse_type(source_type)
+    if measure.fn in ("min", "max"):
+        return source_type
+    if isinstance(src, T.DecimalType):
+        if measure.fn == "sum":
+            return f"decimal({min(38, src.precision + 10)},{src.scale})"
+        return f"decimal({min(38, src.precision + 4)},{min(38, src.scale + 4)})"
+    if measure.fn == "sum" and isinstance(src, T.IntegralType):
+        return "bigint"
+    return "double"
+
+
+def _time_specs(agg: Aggregate) -> tuple[list[ColumnSpec], list[ColumnSpec]]:
+    """(data time columns, partition columns): gold is always partitioned year/month."""
+    parts = [ColumnSpec("year", "int", False), ColumnSpec("month", "int", False)]
+    data = [ColumnSpec("day", "int", False)] if agg.time_grain == "day" else []
+    return data, parts
+
+
+def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
+    silver = {c.name: c for c in silver_columns(contract)}
+    tables = []
+    for agg in contract.aggregates:
+        dims = [ColumnSpec(d, silver[d].type, silver[d].nullable) for d in agg.dimensions]
+        measures = [
+            ColumnSpec(m.name, measure_type(m, silver[m.column].type if m.column else None))
+            for m in agg.measures
+        ]
+        time_data, parts = _time_specs(agg)
+        base = f"gold/{contract.name}/{agg.name}"
+        tables.append(
+            TableSpec(
+                name=agg.name,
+                zone="gold",
+                dataset=contract.name,
+                format="parquet",
+                path=base,
+                columns=tuple([*dims, *time_data, *measures, *_specs(RUN_LINEAGE)]),
+                partitions=tuple(parts),
+                description=agg.description,
+                kind="aggregate",
+            )  # fmt: skip
+        )
+        if agg.year_over_year:
+            yoy: list[ColumnSpec] = []
+            types = {m.name: m.type for m in measures}
+            for name in agg.year_over_year:
+                yoy += [
+                    ColumnSpec(name, types[name]),
+                    ColumnSpec(f"{name}_prior_year", types[name]),
+                    ColumnSpec(f"{name}_change", types[name]),
+                    ColumnSpec(f"{name}_change_pct", "double"),
+                ]
+            tables.append(
+                TableSpec(
+                    name=f"{agg.name}_yoy",
+                    zone="gold",
+                    dataset=contract.name,
+                    format="parquet",
+                    path=f"{base}_yoy",
+                    columns=tuple([*dims, *time_data, *yoy, *_specs(RUN_LINEAGE)]),
+                    partitions=tuple(parts),
+                    kind="year_over_year",
+                    description=f"{agg.name} compared with the same period one year earlier",
+                )  # fmt: skip
+            )
+    return tables
+
+
+def zone_table(contract: DatasetContract, zone: str) -> TableSpec:
+    """The main data table of a dataset in bronze or silver."""
+    spec = contract.zone(zone)
+    cols = bronze_columns(contract) if zone == "bronze" else silver_columns(contract)
+    parts = [c for c in cols if c.name in spec.partition_by]
+    data = [c for c in cols if c.name not in spec.partition_by]
+    return TableSpec(
+        name=contract.name, zone=zone, dataset=contract.name, format=spec.format,
+        path=f"{zone}/{contract.name}", columns=tuple(data), partitions=tuple(parts),
+        description=contract.description,
+    )  # fmt: skip
+
+
+def quarantine_table(contract: DatasetContract, zone: str) -> TableSpec:
+    return TableSpec(
+        name=f"{contract.name}_quarantine", zone=zone, dataset=contract.name, format="delta",
+        path=f"{zone}/_quarantine/{contract.name}", columns=tuple(_specs(QUARANTINE_COLUMNS)),
+        description=f"{contract.name} rows rejected in {zone}, with reasons", kind="quarantine",
+    )  # fmt: skip
+
+
+def quality_results_table() -> TableSpec:
+    return TableSpec(
+        name="quality_results", zone="quality", dataset="_all", format="parquet",
+        path="_quality/results", columns=tuple(_specs(QUALITY_RESULTS_COLUMNS)),
+        partitions=tuple(_specs(QUALITY_RESULTS_PARTITIONS)), kind="quality_results",
+        description="One row per expectation per validation run",
+    )  # fmt: skip
+
+
+def dataset_tables(contract: DatasetContract) -> list[TableSpec]:
+    """All tables of one dataset, bronze first."""
+    tables: list[TableSpec] = []
+    for zone in ("bronze", "silver"):
+        if contract.has_zone(zone):
+            tables += [zone_table(contract, zone), quarantine_table(contract, zone)]
+    return tables + aggregate_tables(contract)

@@ -1,0 +1,36 @@
+"""The error hierarchy. Every message names what was being processed and what was
+expected versus found, so a failed Glue run can be fixed from its log line alone."""
+
+from __future__ import annotations
+
+
+class GluelakeError(Exception):
+    """Base of every error the framework raises on purpose."""
+
+
+class ContractError(GluelakeError):
+    """A dataset contract (schemas/*.yaml) is malformed or inconsistent."""
+
+    def __init__(self, file: str, field: str, problem: str) -> None:
+        self.file, self.field, self.problem = file, field, problem
+        super().__init__(f"{file}: {field}: {problem}")
+
+
+class ConfigError(GluelakeError):
+    """Run configuration (CLI arguments, environment, secrets) is missing or invalid."""
+
+
+class SourceError(GluelakeError):
+    """Source data cannot be read as the contract describes (e.g. a required column is absent)."""
+
+    def __init__(self, dataset: str, location: str, problem: str) -> None:
+        self.dataset, self.location, self.problem = dataset, location, problem
+        super().__init__(f"dataset {dataset!r} at {location}: {problem}")
+
+
+class GateFailed(GluelakeError):
+    """A quality gate blocked publishing. The target table was left unchanged."""
+
+
+class ReconciliationError(GluelakeError):
+    """Rows read did not equal rows written + quarantined + duplicates dropped."""

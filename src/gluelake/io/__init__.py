@@ -1,0 +1,1 @@
+"""The I/O layer: the only code that touches paths and table formats."""

@@ -1,0 +1,67 @@
+"""Structured logs: one JSON object a line on stderr, readable in CloudWatch and by `jq`.
+
+Never pass data values to a log call: only names, counts, paths and durations.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+_CONFIGURED = False
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure(level: str = "INFO") -> None:
+    global _CONFIGURED
+    if _CONFIGURED:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("gluelake")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    # py4j is chatty at INFO and its lines are not ours.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
+    _CONFIGURED = True
+
+
+def get_logger(name: str) -> logging.Logger:
+    return logging.getLogger(name if name.startswith("gluelake") else f"gluelake.{name}")
+
+
+def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
+    logger.log(level, name, extra={"fields": fields})
+
+
+@contextmanager
+def step(logger: logging.Logger, name: str, **fields: Any) -> Iterator[dict[str, Any]]:
+    """Log ``<name>.start`` and ``<name>.done`` with its duration; the yielded dict's
+    entries (e.g. counts found during the step) are added to the done line."""
+    extra: dict[str, Any] = {}
+    event(logger, f"{name}.start", **fields)
+    started = time.perf_counter()
+    yield extra
+    event(
+        logger, f"{name}.done", seconds=round(time.perf_counter() - started, 3), **fields, **extra
+    )

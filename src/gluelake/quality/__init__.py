@@ -1,0 +1,1 @@
+"""Quality gates between zones (write–audit–publish)."""

@@ -1,0 +1,107 @@
+"""The one place a SparkSession is built.
+
+Locally: ``local[*]`` with Delta from the project's ``.jars/`` folder, every temp file
+inside the project's ``.tmp/``. On Glue: the running session (Glue provides Delta via
+``--datalake-formats delta``), with the same SQL settings applied.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from gluelake.errors import ConfigError
+
+# Pad literals of the keyed hash are 128 hex characters: keep them out of plan strings.
+REDACTION_REGEX = "(?i)[0-9a-f]{128}"
+
+SQL_SETTINGS: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    # Athena's storage.location.template holds ${col}: never substitute inside SQL text.
+    "spark.sql.variable.substitute": "false",
+    "spark.sql.redaction.string.regex": REDACTION_REGEX,
+    "spark.sql.sources.partitionOverwriteMode": "dynamic",
+    "spark.sql.parquet.compression.codec": "snappy",
+    "spark.sql.ansi.enabled": "false",
+    # A JSON object with a repeated key must not fail the whole batch: last value wins.
+    "spark.sql.mapKeyDedupPolicy": "LAST_WIN",
+}
+DELTA_SETTINGS: dict[str, str] = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+}
+REQUIRED_JARS = ("delta-spark_2.12-3.3.2.jar", "delta-storage-3.3.2.jar")
+
+
+@dataclass(frozen=True)
+class LocalSessionConfig:
+    master: str = "local[*]"
+    app_name: str = "gluelake"
+    shuffle_partitions: int = 8
+    jars_dir: Path | None = None  # default: $GLUELAKE_JARS_DIR or <project>/.jars
+    temp_dir: Path | None = None  # default: $GLUELAKE_TMP_DIR or <project>/.tmp
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+def project_root() -> Path:
+    """The checkout this package runs from (src layout), else the working directory."""
+    here = Path(__file__).resolve().parents[2]
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+def _jars(jars_dir: Path) -> list[Path]:
+    jars = sorted(jars_dir.glob("*.jar"))
+    missing = [name for name in REQUIRED_JARS if not (jars_dir / name).exists()]
+    if missing:
+        raise ConfigError(
+            f"Delta jars {missing} not found in {jars_dir}: run `make jars` "
+            "(fetches them with Maven from jvm/pom.xml)"
+        )
+    return jars
+
+
+def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> SparkSession:
+    """Create (or return the already running) local session with Delta and UTC."""
+    root = project_root()
+    jars_dir = config.jars_dir or Path(os.environ.get("GLUELAKE_JARS_DIR", root / ".jars"))
+    temp = (config.temp_dir or Path(os.environ.get("GLUELAKE_TMP_DIR", root / ".tmp"))).resolve()
+    for sub in ("derby", "hive-resources", "local", "warehouse", "checkpoints"):
+        (temp / sub).mkdir(parents=True, exist_ok=True)
+    # Python workers must run this interpreter, which has the project's packages.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+
+    derby = f"-Dderby.system.home={temp / 'derby'}"
+    builder = (
+        SparkSession.builder.master(config.master)
+        .appName(config.app_name)
+        .config("spark.jars", ",".join(str(j) for j in _jars(jars_dir)))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(config.shuffle_partitions))
+        .config("spark.default.parallelism", str(config.shuffle_partitions))
+        .config("spark.local.dir", str(temp / "local"))
+        .config("spark.sql.warehouse.dir", str(temp / "warehouse"))
+        .config("spark.driver.extraJavaOptions", f"{derby} -Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.hadoop.hive.downloaded.resources.dir", str(temp / "hive-resources"))
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+    )
+    for key, value in {**SQL_SETTINGS, **DELTA_SETTINGS, **dict(config.extra)}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def glue_session() -> SparkSession:
+    """The session Glue already runs; apply the SQL settings our code relies on."""
+    spark = SparkSession.builder.getOrCreate()
+    for key, value in SQL_SETTINGS.items():
+        spark.conf.set(key, value)
+    return spark
