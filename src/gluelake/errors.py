@@ -34,3 +34,11 @@ class GateFailed(GluelakeError):
 
 class ReconciliationError(GluelakeError):
     """Rows read did not equal rows written + quarantined + duplicates dropped."""
+
+
+class AthenaError(GluelakeError):
+    """Athena DDL, a projection setting or a query cannot be generated, parsed or run."""
+
+
+class CatalogError(GluelakeError):
+    """The Glue Data Catalog or Athena API refused a request or ended in an unexpected state."""

@@ -1,0 +1,30 @@
+-- Generated from the dataset contracts by `make ddl`; do not edit.
+CREATE EXTERNAL TABLE `gluelake_dev_gold`.`emissions_monthly_yoy` (
+  `tenant_id` STRING,
+  `scope` INT,
+  `category` STRING,
+  `total_kg_co2e` DECIMAL(38, 6),
+  `total_kg_co2e_prior_year` DECIMAL(38, 6),
+  `total_kg_co2e_change` DECIMAL(38, 6),
+  `total_kg_co2e_change_pct` DOUBLE,
+  `_run_id` STRING,
+  `_job_name` STRING,
+  `_job_version` STRING,
+  `_ingested_at` TIMESTAMP
+)
+COMMENT 'emissions_monthly compared with the same period one year earlier'
+PARTITIONED BY (
+  `year` INT,
+  `month` INT
+)
+STORED AS PARQUET
+LOCATION 's3://gluelake-dev-lake/gold/emissions/emissions_monthly_yoy/'
+TBLPROPERTIES (
+  'classification'='parquet',
+  'projection.enabled'='true',
+  'projection.year.type'='integer',
+  'projection.year.range'='2000,2100',
+  'projection.month.type'='integer',
+  'projection.month.range'='1,12',
+  'storage.location.template'='s3://gluelake-dev-lake/gold/emissions/emissions_monthly_yoy/year=${year}/month=${month}/'
+);

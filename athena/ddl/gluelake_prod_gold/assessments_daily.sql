@@ -1,0 +1,32 @@
+-- Generated from the dataset contracts by `make ddl`; do not edit.
+CREATE EXTERNAL TABLE `gluelake_prod_gold`.`assessments_daily` (
+  `type` STRING,
+  `region` STRING,
+  `day` INT,
+  `attempts` BIGINT,
+  `users` BIGINT,
+  `avg_score` DECIMAL(9, 6),
+  `min_score` DECIMAL(5, 2),
+  `max_score` DECIMAL(5, 2),
+  `total_duration_seconds` BIGINT,
+  `_run_id` STRING,
+  `_job_name` STRING,
+  `_job_version` STRING,
+  `_ingested_at` TIMESTAMP
+)
+COMMENT 'Daily attempts, scores and durations by assessment type and region.'
+PARTITIONED BY (
+  `year` INT,
+  `month` INT
+)
+STORED AS PARQUET
+LOCATION 's3://gluelake-prod-lake/gold/assessments/assessments_daily/'
+TBLPROPERTIES (
+  'classification'='parquet',
+  'projection.enabled'='true',
+  'projection.year.type'='integer',
+  'projection.year.range'='2000,2100',
+  'projection.month.type'='integer',
+  'projection.month.range'='1,12',
+  'storage.location.template'='s3://gluelake-prod-lake/gold/assessments/assessments_daily/year=${year}/month=${month}/'
+);

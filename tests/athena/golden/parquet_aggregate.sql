@@ -1,0 +1,32 @@
+-- Generated from the dataset contracts by `make ddl`; do not edit.
+CREATE EXTERNAL TABLE `gluelake_test_gold`.`emissions_monthly` (
+  `tenant_id` STRING,
+  `scope` INT,
+  `category` STRING,
+  `total_kg_co2e` DECIMAL(38, 6),
+  `record_count` BIGINT,
+  `activity_types` BIGINT,
+  `min_kg_co2e` DECIMAL(28, 6),
+  `max_kg_co2e` DECIMAL(28, 6),
+  `avg_kg_co2e` DECIMAL(32, 10),
+  `_run_id` STRING,
+  `_job_name` STRING,
+  `_job_version` STRING,
+  `_ingested_at` TIMESTAMP
+)
+COMMENT 'Emissions by tenant, scope and category per month.'
+PARTITIONED BY (
+  `year` INT,
+  `month` INT
+)
+STORED AS PARQUET
+LOCATION 's3://test-lake/root/gold/emissions/emissions_monthly/'
+TBLPROPERTIES (
+  'classification'='parquet',
+  'projection.enabled'='true',
+  'projection.year.type'='integer',
+  'projection.year.range'='2000,2100',
+  'projection.month.type'='integer',
+  'projection.month.range'='1,12',
+  'storage.location.template'='s3://test-lake/root/gold/emissions/emissions_monthly/year=${year}/month=${month}/'
+);

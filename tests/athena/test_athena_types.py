@@ -1,0 +1,56 @@
+"""Contract type -> Athena DDL type and Glue type string."""
+
+from __future__ import annotations
+
+import pytest
+from pyspark.sql import types as T
+
+from gluelake.athena.types import athena_type, contract_athena_type, contract_glue_type, glue_type
+from gluelake.errors import AthenaError
+
+# contract type, Athena DDL (as sqlglot renders it for Hive DDL), Glue type string
+MAPPING = [
+    ("string", "STRING", "string"),
+    ("int", "INT", "int"),
+    ("bigint", "BIGINT", "bigint"),
+    ("double", "DOUBLE", "double"),
+    ("boolean", "BOOLEAN", "boolean"),
+    ("date", "DATE", "date"),
+    ("timestamp", "TIMESTAMP", "timestamp"),
+    ("decimal(10,6)", "DECIMAL(10, 6)", "decimal(10,6)"),
+    ("decimal(38, 0)", "DECIMAL(38, 0)", "decimal(38,0)"),
+    ("array<string>", "ARRAY<STRING>", "array<string>"),
+    ("array<decimal(5,2)>", "ARRAY<DECIMAL(5, 2)>", "array<decimal(5,2)>"),
+    ("array<array<int>>", "ARRAY<ARRAY<INT>>", "array<array<int>>"),
+]
+
+
+@pytest.mark.parametrize(("contract", "ddl", "glue"), MAPPING)
+def test_contract_type_mapping(contract: str, ddl: str, glue: str) -> None:
+    assert contract_athena_type(contract).sql(dialect="hive") == ddl
+    assert contract_glue_type(contract) == glue
+
+
+def test_struct_and_map_types() -> None:
+    dtype = T.StructType(
+        [
+            T.StructField("code", T.StringType()),
+            T.StructField("amount", T.DecimalType(12, 2)),
+            T.StructField("tags", T.ArrayType(T.StringType())),
+            T.StructField("attrs", T.MapType(T.StringType(), T.LongType())),
+        ]
+    )
+    assert glue_type(dtype) == (
+        "struct<code:string,amount:decimal(12,2),tags:array<string>,attrs:map<string,bigint>>"
+    )
+    assert athena_type(dtype).sql(dialect="hive") == (
+        "STRUCT<code: STRING, amount: DECIMAL(12, 2), tags: ARRAY<STRING>, "
+        "attrs: MAP<STRING, BIGINT>>"
+    )
+
+
+def test_unmappable_type_is_named() -> None:
+    with pytest.raises(AthenaError, match="interval"):
+        glue_type(T.DayTimeIntervalType())
+    with pytest.raises(ValueError, match="unknown type"):
+        contract_glue_type("varchar(3)")
