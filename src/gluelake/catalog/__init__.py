@@ -1,0 +1,1 @@
+"""The AWS side of the catalog: Glue Data Catalog sync and Athena DDL submission."""
