@@ -1,0 +1,56 @@
+"""``gluelake query FILE_OR_SQL``: run Athena SQL against a local lake."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gluelake.cli.options import add_lake_root, add_schemas_dir, contracts_from
+from gluelake.errors import ConfigError
+
+
+def _query(args: argparse.Namespace) -> int:
+    from gluelake.athena.environments import load_environments
+    from gluelake.athena.runner import read_query, register_lake, run_query, show
+    from gluelake.session import build_local_session
+
+    query = read_query(args.file_or_sql)
+    environments = load_environments(args.environments)
+    if args.env not in environments:
+        raise ConfigError(f"unknown environment {args.env!r}; defined: {sorted(environments)}")
+    target = environments[args.env]
+    if "://" not in args.lake_root and not Path(args.lake_root).is_dir():
+        raise ConfigError(f"lake root {args.lake_root} does not exist: run `make demo` first")
+    spark = build_local_session()
+    registered = register_lake(spark, target, contracts_from(args), args.lake_root)
+    if args.verbose:
+        for r in registered:
+            state = "registered" if r.registered else f"skipped: {r.reason}"
+            print(f"{r.table.database}.{r.table.name}: {state}")
+    print(show(run_query(spark, query, environments, target), args.limit))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "query",
+        help="run Athena (Trino) SQL locally: transpiled to Spark SQL over the local lake",
+    )
+    p.add_argument("file_or_sql", metavar="FILE_OR_SQL", help="a .sql file or the query text")
+    add_lake_root(p)
+    p.add_argument(
+        "--env",
+        default="local",
+        help="environment whose database names the lake is registered under (default: local); "
+        "database names of every environment in the query are mapped to it",
+    )
+    p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    p.add_argument("--verbose", action="store_true", help="list the registered tables")
+    p.add_argument(
+        "--environments",
+        type=Path,
+        default=None,
+        help="environments file (default: athena/environments.yaml)",
+    )
+    add_schemas_dir(p)
+    p.set_defaults(handler=_query)
