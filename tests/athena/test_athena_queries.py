@@ -248,3 +248,8 @@ def test_cli_query_prints_a_table(
     assert out[2].split() == ["tenant-001", "|", "15"]
     assert out[-1] == "(first 2 rows shown)"
     assert main(["query", "missing.sql", "--lake-root", str(query_lake)]) == 2
+    sql = "SELECT COUNT(*) FROM gluelake_dev_silver.emissions"
+    assert main(["query", sql, "--lake-root", str(query_lake)]) == 2
+    err = capsys.readouterr().err
+    assert "not registered: gluelake_local_silver.emissions (nothing written at" in err
+    assert "Spark could not run the query" in err

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from gluelake.cli.options import add_lake_root, add_schemas_dir, contracts_from
-from gluelake.errors import ConfigError
+from gluelake.errors import AthenaError, ConfigError
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -27,7 +28,16 @@ def _query(args: argparse.Namespace) -> int:
         for r in registered:
             state = "registered" if r.registered else f"skipped: {r.reason}"
             print(f"{r.table.database}.{r.table.name}: {state}")
-    print(show(run_query(spark, query, environments, target), args.limit))
+    try:
+        df = run_query(spark, query, environments, target)
+    except AthenaError:
+        skipped = [r for r in registered if not r.registered]
+        for r in skipped:  # the usual cause of a missing table: that stage has not run yet
+            print(
+                f"not registered: {r.table.database}.{r.table.name} ({r.reason})", file=sys.stderr
+            )
+        raise
+    print(show(df, args.limit))
     return 0
 
 
