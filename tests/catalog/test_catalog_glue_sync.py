@@ -130,3 +130,14 @@ def test_cli_sync_and_dry_run(aws: str, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws]) == 0
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws]) == 0
     assert "catalog sync for local: 14 unchanged" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_unreachable_endpoint_is_a_clear_error(
+    aws: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    closed = "http://127.0.0.1:9"  # discard port: nothing listens
+    assert main(["catalog", "sync", "--env", "dev", "--endpoint-url", closed]) == 2
+    assert (
+        "error: Glue Data Catalog of dev (eu-west-1): Could not connect" in capsys.readouterr().err
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError
+
 from gluelake.athena.ddl import ddl_files, default_ddl_dir, stale_ddl, write_ddl
 from gluelake.athena.environments import environment, load_environments
 from gluelake.athena.lint import lint_tables, read_ddl_dir
 from gluelake.cli.options import add_lake_root, add_schemas_dir, contracts_from
-from gluelake.errors import ConfigError
+from gluelake.errors import CatalogError, ConfigError
 
 
 def add_environments(parser: argparse.ArgumentParser) -> None:
@@ -76,9 +78,13 @@ def _apply(args: argparse.Namespace) -> int:
         print(f"dry run: {len(statements)} statement(s) for workgroup {env.athena_workgroup}")
         return 0
     client = athena_client(env, args.endpoint_url)
-    results = apply_ddl(client, env, statements, timeout_seconds=args.timeout)
+    try:
+        results = apply_ddl(client, env, statements, timeout_seconds=args.timeout)
+    except BotoCoreError as exc:  # no credentials, endpoint unreachable, ...
+        raise CatalogError(f"Athena in {env.name} ({env.region}): {exc}") from None
     for r in results:
-        print(f"{r.state:<9} {r.query_execution_id}  {r.description}")
+        reason = f": {r.reason}" if r.reason else ""
+        print(f"{r.state:<9} {r.query_execution_id}  {r.description}{reason}")
     failed = [r for r in results if r.state != "SUCCEEDED"]
     return 1 if failed else 0
 

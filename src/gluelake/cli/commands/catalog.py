@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError
+
 from gluelake.cli.options import add_schemas_dir, contracts_from
+from gluelake.errors import CatalogError
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -17,7 +20,10 @@ def _sync(args: argparse.Namespace) -> int:
     env = environment(args.env, args.environments)
     tables = athena_tables(env, contracts_from(args))
     glue = aws_client("glue", env, args.endpoint_url)
-    changes = sync_catalog(glue, env, tables, dry_run=args.dry_run)
+    try:
+        changes = sync_catalog(glue, env, tables, dry_run=args.dry_run)
+    except BotoCoreError as exc:  # no credentials, endpoint unreachable, ...
+        raise CatalogError(f"Glue Data Catalog of {env.name} ({env.region}): {exc}") from None
     for change in changes:
         print(change)
     counts: dict[str, int] = {}
