@@ -12,7 +12,9 @@ export GLUELAKE_JARS_DIR := $(abspath $(JARS_DIR))
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
 JARS_CSV = $(shell ls $(JARS_DIR)/*.jar 2>/dev/null | paste -sd, -)
-SPARK_SUBMIT = $(BIN)/spark-submit --master 'local[*]' --jars $(JARS_CSV) --conf spark.ui.enabled=false
+# spark-submit starts the driver JVM itself, so JVM options go here rather than in session.py.
+DRIVER_OPTS = -Dlog4j2.configurationFile=file:$(CURDIR)/jvm/log4j2.properties -Dderby.system.home=$(CURDIR)/.tmp/derby -Duser.timezone=UTC
+SPARK_SUBMIT = $(BIN)/spark-submit --master 'local[*]' --jars $(JARS_CSV) --driver-java-options '$(DRIVER_OPTS)' --conf spark.ui.enabled=false
 
 .PHONY: help setup venv jars demo test lint fmt typecheck check ddl bench clean lock
 

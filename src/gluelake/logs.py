@@ -62,6 +62,5 @@ def step(logger: logging.Logger, name: str, **fields: Any) -> Iterator[dict[str,
     event(logger, f"{name}.start", **fields)
     started = time.perf_counter()
     yield extra
-    event(
-        logger, f"{name}.done", seconds=round(time.perf_counter() - started, 3), **fields, **extra
-    )
+    done = {**fields, **extra, "seconds": round(time.perf_counter() - started, 3)}
+    event(logger, f"{name}.done", **done)

@@ -75,7 +75,10 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
-    derby = f"-Dderby.system.home={temp / 'derby'}"
+    java_options = [f"-Dderby.system.home={temp / 'derby'}", "-Duser.timezone=UTC"]
+    log_config = root / "jvm" / "log4j2.properties"
+    if log_config.exists():
+        java_options.append(f"-Dlog4j2.configurationFile=file:{log_config}")
     builder = (
         SparkSession.builder.master(config.master)
         .appName(config.app_name)
@@ -86,7 +89,7 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
         .config("spark.default.parallelism", str(config.shuffle_partitions))
         .config("spark.local.dir", str(temp / "local"))
         .config("spark.sql.warehouse.dir", str(temp / "warehouse"))
-        .config("spark.driver.extraJavaOptions", f"{derby} -Duser.timezone=UTC")
+        .config("spark.driver.extraJavaOptions", " ".join(java_options))
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.hadoop.hive.downloaded.resources.dir", str(temp / "hive-resources"))
         .config("spark.databricks.delta.snapshotPartitions", "2")

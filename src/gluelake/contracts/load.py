@@ -262,7 +262,8 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         elif zone == "gold" and (fmt != "parquet" or partition_by):
             raise r.fail(
                 f"zones.{zone}",
-                "gold is Parquet partitioned by each aggregate's time grain; give only 'format: parquet'",
+                "gold is Parquet partitioned by each aggregate's time grain: "
+                "give only 'format: parquet'",
             )
         zones.append((zone, ZoneSpec(fmt, partition_by)))
     if not zones or zones[0][0] != "bronze":

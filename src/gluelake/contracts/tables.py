@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyspark.sql import types as T
+
 from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
 from gluelake.contracts.types import parse_type
-from pyspark.sql import types as T
 
 # Lineage columns every output row carries (bronze adds the source file).
 RUN_LINEAGE: tuple[tuple[str, str], ...] = (
@@ -174,7 +175,7 @@ def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
                 partitions=tuple(parts),
                 description=agg.description,
                 kind="aggregate",
-            )  # fmt: skip
+            )
         )
         if agg.year_over_year:
             yoy: list[ColumnSpec] = []
@@ -197,7 +198,7 @@ def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
                     partitions=tuple(parts),
                     kind="year_over_year",
                     description=f"{agg.name} compared with the same period one year earlier",
-                )  # fmt: skip
+                )
             )
     return tables
 

@@ -1,0 +1,1 @@
+"""Deterministic sample data with the flaws real sources have. Same seed, same bytes."""

@@ -1,0 +1,76 @@
+"""Read a dataset's raw files into one uniform shape, whatever the source format:
+``_raw`` (the record's text), ``_fields`` (field name -> value text; null when the record
+could not be parsed) and ``_source_file``. Parsing is per record, so one malformed line
+never takes its neighbours with it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyspark.errors import AnalysisException
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from gluelake.contracts.model import DatasetContract
+from gluelake.errors import SourceError
+from gluelake.io.layout import LakeLayout
+from gluelake.transforms import RAW_FIELDS, RAW_TEXT, SOURCE_FILE
+from gluelake.transforms.parse import parse_json_lines
+
+_CORRUPT = "_corrupt_record"
+
+
+def raw_paths(
+    layout: LakeLayout, contract: DatasetContract, ingest_dates: Sequence[str]
+) -> list[str]:
+    base = layout.raw(contract)
+    return [f"{base}/ingest_date={d}" for d in ingest_dates] if ingest_dates else [base]
+
+
+def read_raw(
+    spark: SparkSession,
+    layout: LakeLayout,
+    contract: DatasetContract,
+    *,
+    ingest_dates: Sequence[str] = (),
+) -> DataFrame:
+    paths = raw_paths(layout, contract, ingest_dates)
+    try:
+        if contract.source.format == "json":
+            return _read_json_lines(spark, paths)
+        return _read_csv(spark, paths, dict(contract.source.options))
+    except AnalysisException as exc:
+        if "PATH_NOT_FOUND" in str(exc) or "Path does not exist" in str(exc):
+            raise SourceError(contract.name, ", ".join(paths), "no raw files found") from None
+        raise
+
+
+def _read_json_lines(spark: SparkSession, paths: list[str]) -> DataFrame:
+    text = spark.read.option("recursiveFileLookup", "true").text(paths)
+    return text.withColumn(SOURCE_FILE, F.input_file_name()).transform(parse_json_lines)
+
+
+def _read_csv(spark: SparkSession, paths: list[str], options: dict[str, str]) -> DataFrame:
+    opts = {"header": "true", **options, "recursiveFileLookup": "true"}
+    header = spark.read.options(**opts).csv(paths).columns
+    schema = T.StructType(
+        [T.StructField(n, T.StringType()) for n in header]
+        + [T.StructField(_CORRUPT, T.StringType())]
+    )
+    rows = (
+        spark.read.options(**opts, mode="PERMISSIVE", columnNameOfCorruptRecord=_CORRUPT)
+        .schema(schema)
+        .csv(paths)
+    )
+    fields = F.map_from_arrays(
+        F.array(*[F.lit(n) for n in header]), F.array(*[F.col(n) for n in header])
+    )
+    delimiter = options.get("sep", options.get("delimiter", ","))
+    return rows.select(
+        F.coalesce(F.col(_CORRUPT), F.concat_ws(delimiter, *[F.col(n) for n in header])).alias(
+            RAW_TEXT
+        ),
+        F.when(F.col(_CORRUPT).isNull(), fields).alias(RAW_FIELDS),
+        F.input_file_name().alias(SOURCE_FILE),
+    )

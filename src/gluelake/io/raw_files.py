@@ -1,0 +1,22 @@
+"""Write raw JSON-lines files the way producers land them: one folder per ingest date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gluelake.errors import ConfigError
+from gluelake.generate.batch import RawBatch
+from gluelake.io.layout import LakeLayout
+
+
+def write_batch(layout: LakeLayout, relative: str, batch: RawBatch) -> list[Path]:
+    if not layout.is_local:
+        raise ConfigError(f"sample data is written to local lakes only, not {layout.root}")
+    written = []
+    for day, lines in sorted(batch.files.items()):
+        folder = Path(layout.path(relative)) / f"ingest_date={day}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "part-00000.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,115 @@
+"""bronze -> silver: conformed entities with time partitions and, where the contract
+asks, enrichment from reference data; MERGE into the silver Delta table."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from gluelake import logs
+from gluelake.contracts.tables import RUN_LINEAGE, bronze_columns, quarantine_table, zone_table
+from gluelake.errors import ConfigError
+from gluelake.io import tables
+from gluelake.pipelines.stage import StageContext, StageResult, pass_gate, reconcile
+from gluelake.transforms import MESSAGES, REASONS
+from gluelake.transforms.conform import add_time_partitions
+from gluelake.transforms.enrich import enrich_with_factors
+from gluelake.transforms.lineage import add_run_lineage
+from gluelake.transforms.quarantine import has_reasons, record_as_json, to_quarantine
+from gluelake.transforms.shape import conform_to_table
+
+log = logs.get_logger(__name__)
+
+
+def _read_bronze(spark: SparkSession, ctx: StageContext, dataset: str) -> DataFrame:
+    contract = ctx.contracts.get(dataset)
+    if contract is None:
+        raise ConfigError(f"{ctx.contract.file}: reference dataset {dataset!r} has no contract")
+    table = zone_table(contract, "bronze")
+    return tables.read_table(spark, ctx.layout.table(table), table)
+
+
+def run(spark: SparkSession, ctx: StageContext) -> StageResult:
+    c, run_info = ctx.contract, ctx.run
+    table, q_table = zone_table(c, "silver"), quarantine_table(c, "silver")
+    lineage = [name for name, _ in RUN_LINEAGE]
+    record_columns = [col.name for col in bronze_columns(c) if col.name not in lineage]
+
+    with logs.step(log, "read", dataset=c.name, zone="bronze") as done:
+        bronze = _read_bronze(spark, ctx, c.name).drop(*lineage).cache()
+        rows_read = bronze.count()
+        done.update(rows=rows_read)
+
+    conformed = bronze.transform(add_time_partitions, event_time=c.event_time)
+    if c.enrichment is not None:
+        factors = _read_bronze(spark, ctx, c.enrichment.reference)
+        conformed = conformed.transform(
+            enrich_with_factors,
+            factors=factors,
+            spec=c.enrichment,
+            keys=c.primary_key,
+            event_time=c.event_time,
+        )
+    else:
+        conformed = conformed.withColumns(
+            {REASONS: F.array().cast("array<string>"), MESSAGES: F.array().cast("array<string>")}
+        )
+    checked = conformed.cache()
+
+    silver = (
+        checked.filter(~has_reasons())
+        .transform(add_run_lineage, run=run_info)
+        .transform(conform_to_table, table=table)
+        .cache()
+    )
+    quarantined = (
+        checked.filter(has_reasons())
+        .transform(record_as_json, columns=record_columns)
+        .transform(to_quarantine)
+        .transform(add_run_lineage, run=run_info)
+        .transform(conform_to_table, table=q_table)
+        .cache()
+    )
+    with logs.step(log, "conform", dataset=c.name) as done:
+        n_written, n_quarantined = silver.count(), quarantined.count()
+        done.update(written=n_written, quarantined=n_quarantined)
+    # Bronze already holds one row per key, so silver drops no duplicates.
+    result = reconcile(
+        StageResult(
+            stage="bronze_to_silver",
+            dataset=c.name,
+            run_id=run_info.run_id,
+            rows_read=rows_read,
+            rows_written=n_written,
+            rows_quarantined=n_quarantined,
+            duplicates_dropped=0,
+        )
+    )
+    pass_gate(ctx, silver, table)
+    with logs.step(log, "write", dataset=c.name, zone="silver") as done:
+        metrics = tables.merge_upsert(
+            spark,
+            silver,
+            path=ctx.layout.table(table),
+            table=table,
+            keys=c.primary_key,
+            order_by=c.order_by,
+        )
+        q_metrics = tables.insert_new(
+            spark, quarantined, path=ctx.layout.table(q_table), key="record_id"
+        )
+        done.update(
+            inserted=metrics.inserted,
+            updated=metrics.updated,
+            quarantine_inserted=q_metrics.inserted,
+        )
+    for df in (bronze, checked, silver, quarantined):
+        df.unpersist()
+    return StageResult(
+        **{
+            **result.as_fields(),
+            "inserted": metrics.inserted,
+            "updated": metrics.updated,
+            "output_rows": n_written,
+        }
+    )

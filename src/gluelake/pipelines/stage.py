@@ -1,0 +1,74 @@
+"""What a stage is given and what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pyspark.sql import DataFrame
+
+from gluelake import logs
+from gluelake.contracts.model import DatasetContract
+from gluelake.contracts.tables import TableSpec
+from gluelake.errors import GateFailed, ReconciliationError
+from gluelake.io.layout import LakeLayout
+from gluelake.quality.gate import Gate
+from gluelake.run import RunInfo
+
+log = logs.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class StageContext:
+    contract: DatasetContract
+    contracts: Mapping[str, DatasetContract]  # for reference datasets
+    layout: LakeLayout
+    run: RunInfo
+    gate: Gate
+    pii_key: bytes | None = None
+    ingest_dates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """Row accounting of one run: rows_read = rows_written + rows_quarantined +
+    duplicates_dropped, checked before anything is published."""
+
+    stage: str
+    dataset: str
+    run_id: str
+    rows_read: int
+    rows_written: int
+    rows_quarantined: int
+    duplicates_dropped: int
+    inserted: int = 0
+    updated: int = 0
+    output_rows: int = 0
+
+    def as_fields(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def reconcile(result: StageResult) -> StageResult:
+    accounted = result.rows_written + result.rows_quarantined + result.duplicates_dropped
+    if accounted != result.rows_read:
+        raise ReconciliationError(
+            f"{result.stage} {result.dataset}: read {result.rows_read} rows but accounted for "
+            f"{accounted} (written {result.rows_written} + quarantined {result.rows_quarantined}"
+            f" + duplicates {result.duplicates_dropped})"
+        )
+    return result
+
+
+def pass_gate(ctx: StageContext, df: DataFrame, table: TableSpec) -> None:
+    """Validate ``df`` as the next version of ``table``; raise before anything is written."""
+    with logs.step(log, "gate", zone=table.zone, table=table.name) as done:
+        outcome = ctx.gate.check(
+            df, table=table, contract=ctx.contract, layout=ctx.layout, run=ctx.run
+        )
+        done.update(passed=outcome.passed, warnings=len(outcome.warnings))
+    if not outcome.passed:
+        raise GateFailed(
+            f"{table.zone} {table.name}: quality gate failed, nothing published\n{outcome.summary}"
+        )

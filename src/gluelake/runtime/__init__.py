@@ -1,0 +1,1 @@
+"""Running a stage as a job: arguments, session, Glue integration, exit codes."""

@@ -1,0 +1,142 @@
+"""The entry point every job script calls: parse arguments (Glue's ``--NAME value``
+convention, which plain ``spark-submit`` shares), build the session, run one stage."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from gluelake import logs
+from gluelake.contracts import DatasetContract, load_contracts
+from gluelake.errors import ConfigError, GateFailed, GluelakeError
+from gluelake.io.layout import LakeLayout
+from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
+from gluelake.pipelines.stage import StageContext, StageResult
+from gluelake.quality.factory import make_gate
+from gluelake.run import RunInfo
+from gluelake.runtime.glue import glue_job, running_on_glue
+from gluelake.secrets import resolve_pii_key
+from gluelake.session import build_local_session, glue_session, project_root
+
+log = logs.get_logger(__name__)
+
+Stage = Callable[[SparkSession, StageContext], StageResult]
+STAGES: dict[str, tuple[str, Stage]] = {
+    "raw_to_bronze": ("bronze", raw_to_bronze.run),
+    "bronze_to_silver": ("silver", bronze_to_silver.run),
+    "silver_to_gold": ("gold", silver_to_gold.run),
+}
+EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class JobArgs:
+    stage: str
+    dataset: str
+    lake_root: str
+    schemas_dir: Path
+    run_id: str | None
+    ingest_dates: tuple[str, ...]
+    pii_key_secret: str | None
+    glue_job_name: str | None
+
+
+def _parser(stage: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=stage, description=f"gluelake stage {stage}")
+    # Glue job parameters are conventionally snake_case; accept both spellings.
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--lake-root", "--lake_root", dest="lake_root", required=True)
+    p.add_argument("--schemas-dir", "--schemas_dir", dest="schemas_dir", default=None)
+    p.add_argument("--run-id", "--run_id", dest="run_id", default=None)
+    p.add_argument(
+        "--ingest-date", "--ingest_date", dest="ingest_dates", action="append", default=[],
+        help="only these raw ingest_date=YYYY-MM-DD folders (repeatable; default: all)",
+    )  # fmt: skip
+    p.add_argument("--pii-key-secret", "--pii_key_secret", dest="pii_key_secret", default=None)
+    p.add_argument("--JOB_NAME", dest="glue_job_name", default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
+    if stage not in STAGES:
+        raise ConfigError(f"unknown stage {stage!r}; expected one of {sorted(STAGES)}")
+    ns, _glue_extras = _parser(stage).parse_known_args(list(argv))
+    schemas = Path(ns.schemas_dir) if ns.schemas_dir else project_root() / "schemas"
+    dates = tuple(d for arg in ns.ingest_dates for d in arg.split(",") if d)
+    return JobArgs(
+        stage,
+        ns.dataset,
+        ns.lake_root,
+        schemas,
+        ns.run_id,
+        dates,
+        ns.pii_key_secret,
+        ns.glue_job_name,
+    )
+
+
+def _contract(args: JobArgs, contracts: dict[str, DatasetContract], zone: str) -> DatasetContract:
+    contract = contracts.get(args.dataset)
+    if contract is None:
+        raise ConfigError(
+            f"no contract for dataset {args.dataset!r} in {args.schemas_dir}; "
+            f"found {sorted(contracts)}"
+        )
+    if not contract.has_zone(zone):
+        raise ConfigError(f"dataset {args.dataset!r} has no {zone} zone ({contract.file})")
+    return contract
+
+
+def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResult:
+    """Everything that can fail without data fails first: contracts, gate, PII key."""
+    zone, stage = STAGES[args.stage]
+    contracts = load_contracts(args.schemas_dir)
+    contract = _contract(args, contracts, zone)
+    gate = make_gate(contract, zone)
+    needs_key = args.stage == "raw_to_bronze" and any(
+        col.pii is not None and col.pii.kind == "hash" for col in contract.columns
+    )
+    key = resolve_pii_key(contract.name, secret_name=args.pii_key_secret) if needs_key else None
+    run = RunInfo(job_name=args.stage, job_version=job_version)
+    if args.run_id:
+        run = replace(run, run_id=args.run_id)
+    ctx = StageContext(
+        contract=contract, contracts=contracts, layout=LakeLayout.at(args.lake_root), run=run,
+        gate=gate, pii_key=key, ingest_dates=args.ingest_dates,
+    )  # fmt: skip
+    with logs.step(
+        log, "stage", stage=args.stage, dataset=contract.name, run_id=run.run_id
+    ) as done:
+        result = stage(spark, ctx)
+        done.update(result.as_fields())
+    return result
+
+
+def main(stage: str, job_version: str, argv: Sequence[str]) -> int:
+    """Run one stage; exit 0 when published, 1 when a quality gate blocked it, 2 on error."""
+    logs.configure()
+    try:
+        args = parse_job_args(stage, argv)
+        on_glue = running_on_glue(argv)
+        spark = glue_session() if on_glue else build_local_session()
+        job = (
+            glue_job(spark, args.glue_job_name or stage, {"JOB_NAME": args.glue_job_name or stage})
+            if on_glue
+            else contextlib.nullcontext()
+        )
+        with job:
+            run_stage(spark, args, job_version)
+    except GateFailed as exc:
+        logs.event(log, "stage.blocked", level=40, stage=stage, reason=str(exc))
+        return EXIT_GATE_FAILED
+    except GluelakeError as exc:
+        logs.event(
+            log, "stage.failed", level=40, stage=stage, error=type(exc).__name__, reason=str(exc)
+        )
+        return EXIT_ERROR
+    return EXIT_OK

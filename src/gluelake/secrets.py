@@ -1,0 +1,44 @@
+"""The PII hashing key: from an environment variable or an AWS Secrets Manager secret,
+never from code or committed config. Resolved before any data is read."""
+
+from __future__ import annotations
+
+import os
+
+from gluelake.errors import ConfigError
+
+KEY_ENV = "GLUELAKE_PII_KEY"
+SECRET_ENV = "GLUELAKE_PII_KEY_SECRET"
+MIN_KEY_BYTES = 16
+
+
+def resolve_pii_key(dataset: str, *, secret_name: str | None = None) -> bytes:
+    """The key bytes; ConfigError says how to set it when it is missing or too short."""
+    secret_name = secret_name or os.environ.get(SECRET_ENV)
+    if value := os.environ.get(KEY_ENV):
+        key, origin = value.encode("utf-8"), f"environment variable {KEY_ENV}"
+    elif secret_name:
+        key, origin = _from_secrets_manager(secret_name), f"secret {secret_name!r}"
+    else:
+        raise ConfigError(
+            f"dataset {dataset!r} hashes personal data but no key is configured: set "
+            f"{KEY_ENV} to a secret of at least {MIN_KEY_BYTES} bytes, or {SECRET_ENV} "
+            "(or --pii-key-secret) to the name of an AWS Secrets Manager secret holding it"
+        )
+    if len(key) < MIN_KEY_BYTES:
+        raise ConfigError(
+            f"PII key from {origin} is {len(key)} bytes; expected at least {MIN_KEY_BYTES}"
+        )
+    return key
+
+
+def _from_secrets_manager(name: str) -> bytes:
+    import boto3  # only when a secret is named: keeps local runs free of AWS set-up
+
+    try:
+        response = boto3.client("secretsmanager").get_secret_value(SecretId=name)
+    except Exception as exc:  # botocore raises many types; all mean the same here
+        raise ConfigError(f"cannot read PII key secret {name!r}: {exc}") from None
+    if "SecretString" in response:
+        return str(response["SecretString"]).encode("utf-8")
+    return bytes(response["SecretBinary"])

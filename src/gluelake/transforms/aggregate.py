@@ -1,0 +1,62 @@
+"""Aggregation (silver -> gold), declared in the contract as dimensions and measures."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from gluelake.contracts.model import Aggregate, Measure
+
+
+def _measure(m: Measure) -> Column:
+    if m.column is None:
+        return F.count(F.lit(1)).alias(m.name)
+    col = F.col(m.column)
+    functions = {
+        "count": F.count,
+        "count_distinct": F.countDistinct,
+        "sum": F.sum,
+        "min": F.min,
+        "max": F.max,
+        "avg": F.avg,
+    }
+    return functions[m.fn](col).alias(m.name)
+
+
+def time_columns(agg: Aggregate) -> list[str]:
+    return ["year", "month", "day"] if agg.time_grain == "day" else ["year", "month"]
+
+
+def aggregate(df: DataFrame, *, agg: Aggregate) -> DataFrame:
+    """One row per dimension values and time period (silver has year/month/day)."""
+    return df.groupBy(*agg.dimensions, *time_columns(agg)).agg(*[_measure(m) for m in agg.measures])
+
+
+def year_over_year(df: DataFrame, *, agg: Aggregate) -> DataFrame:
+    """Each period's measures next to the same period one year earlier (null when there
+    was none), with the change and the change in percent (null when the prior is 0)."""
+    keys = [*agg.dimensions, *time_columns(agg)]
+    prior = df.select(
+        *[F.col(k).alias(f"_p_{k}") for k in keys],
+        *[F.col(m).alias(f"{m}_prior_year") for m in agg.year_over_year],
+    )
+    cond = reduce(
+        lambda a, b: a & b,
+        [
+            F.col(k).eqNullSafe(F.col(f"_p_{k}") + 1 if k == "year" else F.col(f"_p_{k}"))
+            for k in keys
+        ],
+    )
+    out = df.join(prior, cond, "left").select(
+        *keys, *agg.year_over_year, *[f"{m}_prior_year" for m in agg.year_over_year]
+    )
+    changes: dict[str, Column] = {}
+    for m in agg.year_over_year:
+        prev = F.col(f"{m}_prior_year")
+        changes[f"{m}_change"] = F.col(m) - prev
+        changes[f"{m}_change_pct"] = F.when(
+            prev != 0, ((F.col(m) - prev) / prev * 100).cast("double")
+        )
+    return out.withColumns(changes)

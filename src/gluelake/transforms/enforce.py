@@ -1,0 +1,133 @@
+"""Schema enforcement (raw -> bronze): cast every field to its contract type and record,
+per row, every way it breaks the contract. Nothing is dropped or silently nulled here;
+the stage splits rows with reasons off to quarantine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from gluelake.contracts.model import Column as ContractColumn
+from gluelake.contracts.model import DatasetContract
+from gluelake.contracts.types import parse_type
+from gluelake.transforms import MESSAGES, RAW_FIELDS, REASONS
+from gluelake.transforms.timestamps import parse_timestamp
+
+RESCUED = "_rescued_data"
+_INTEGER = r"^\s*[+-]?\d+\s*$"
+_SHOWN_CHARS = 40
+
+
+def _issue(condition: Column, code: str, message: Column | str) -> Column:
+    msg = F.lit(message) if isinstance(message, str) else message
+    return F.when(condition, F.struct(F.lit(code).alias("code"), msg.alias("message")))
+
+
+def _found(col: ContractColumn, raw: Column) -> Column:
+    """What was found, for messages: never the value of a personal-data column."""
+    if col.pii is not None:
+        return F.lit("a value (withheld: personal data)")
+    return F.concat(F.lit("'"), F.substring(raw, 1, _SHOWN_CHARS), F.lit("'"))
+
+
+def cast_value(raw: Column, type_text: str) -> Column:
+    """String -> contract type; null when the text is not a value of that type."""
+    dtype = parse_type(type_text)
+    if isinstance(dtype, T.TimestampType):
+        return parse_timestamp(raw)
+    if isinstance(dtype, T.DateType):
+        return F.to_date(F.trim(raw))
+    if isinstance(dtype, T.IntegralType):
+        # Spark casts '12.5' to 12: an integer column only takes integer text.
+        return F.when(raw.rlike(_INTEGER), F.trim(raw).cast(dtype))
+    if isinstance(dtype, T.BooleanType):
+        return F.lower(F.trim(raw)).cast(dtype)
+    if isinstance(dtype, T.ArrayType):
+        return F.from_json(raw, dtype)
+    if isinstance(dtype, T.StringType):
+        return raw
+    return F.trim(raw).cast(dtype)
+
+
+def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Column]]:
+    raw = F.element_at(F.col(RAW_FIELDS), F.lit(col.name))
+    if col.type != "string":
+        raw = F.when(F.trim(raw) != "", raw)  # an empty field is a missing value
+    typed = cast_value(raw, col.type)
+    issues = []
+    if not col.nullable:
+        issues.append(
+            _issue(raw.isNull(), f"required_missing:{col.name}", f"{col.name}: required, missing")
+        )
+    issues.append(
+        _issue(
+            raw.isNotNull() & typed.isNull(),
+            f"cast_failed:{col.name}",
+            F.concat(F.lit(f"{col.name}: expected {col.type}, found "), _found(col, raw)),
+        )
+    )
+    rule = col.constraints
+    as_text = typed.cast("string")
+    present = typed.isNotNull()
+
+    def violation(cond: Column, code: str, expected: str) -> None:
+        message = F.concat(F.lit(f"{col.name}: expected {expected}, found "), _found(col, raw))
+        issues.append(_issue(present & cond, f"{code}:{col.name}", message))
+
+    if rule.allowed is not None:
+        violation(~as_text.isin(list(rule.allowed)), "not_allowed", f"one of {list(rule.allowed)}")
+    if rule.min is not None:
+        violation(typed < F.lit(str(rule.min)).cast(col.type), "out_of_range", f">= {rule.min}")
+    if rule.max is not None:
+        violation(typed > F.lit(str(rule.max)).cast(col.type), "out_of_range", f"<= {rule.max}")
+    if rule.pattern is not None:
+        violation(~as_text.rlike(rule.pattern), "pattern_mismatch", f"to match {rule.pattern}")
+    if rule.not_future:
+        violation(typed > F.lit(now), "future_timestamp", f"a time not after {now.isoformat()}")
+    return typed, issues
+
+
+def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime) -> DataFrame:
+    """Add one typed column per contract column, plus ``_reasons`` (codes such as
+    ``cast_failed:quantity``) and ``_messages`` (human-readable, no personal data).
+
+    ``df`` has the raw reader's shape: ``_raw`` text and ``_fields`` map (null when the
+    record could not be parsed at all)."""
+    fields = F.col(RAW_FIELDS)
+    parsed = fields.isNotNull()
+    typed: dict[str, Column] = {}
+    issues = [_issue(~parsed, "malformed_record", "record could not be parsed")]
+    for col in contract.columns:
+        typed[col.name], col_issues = _column_issues(col, now)
+        issues += [F.when(parsed, i) for i in col_issues]
+
+    known = F.array(*[F.lit(c) for c in contract.column_names])
+    unknown = F.map_filter(fields, lambda k, _: ~F.array_contains(known, k))
+    if contract.schema_drift == "reject":
+        names = F.array_join(F.array_sort(F.map_keys(unknown)), ", ")
+        issues.append(
+            _issue(
+                parsed & (F.size(F.map_keys(unknown)) > 0),
+                "unexpected_column",
+                F.concat(F.lit("unexpected column(s) "), names),
+            )
+        )
+    elif contract.schema_drift == "rescue":
+        typed[RESCUED] = F.when(F.size(F.map_keys(unknown)) > 0, F.to_json(unknown))
+
+    found = F.filter(F.array(*issues), lambda i: i.isNotNull())
+    return df.withColumns(
+        {
+            **typed,
+            REASONS: F.transform(found, lambda i: i["code"]),
+            MESSAGES: F.transform(found, lambda i: i["message"]),
+        }
+    )
+
+
+def field_names(df: DataFrame) -> DataFrame:
+    """Distinct top-level field names seen in a raw batch (one column, ``name``)."""
+    return df.select(F.explode(F.map_keys(F.col(RAW_FIELDS))).alias("name")).distinct()

@@ -1,0 +1,189 @@
+"""PII masking with built-in Spark functions only, one policy per contract column.
+
+Applied before anything reaches bronze, quarantine or a log line. ``hash`` is keyed
+HMAC-SHA256 (equal to Python's ``hmac``): the same key gives the same token, so joins
+across tables and zones still work, while nobody without the key can recompute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from gluelake.contracts.model import DatasetContract, PiiPolicy
+from gluelake.errors import ConfigError
+from gluelake.transforms import RAW_FIELDS, RAW_TEXT
+from gluelake.transforms.enforce import RESCUED
+
+REDACTED = "[REDACTED]"
+_BLOCK = 64  # SHA-256 block size in bytes
+
+# Order matters: card-like numbers before phone numbers, which they would also match.
+SCRUB_RULES: tuple[tuple[str, str], ...] = (
+    (r"(?U)[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", "[EMAIL]"),
+    (r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)", "[CARD]"),
+    (r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\d)", "[PHONE]"),
+)
+AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 17, "0-17"),
+    (18, 24, "18-24"),
+    (25, 34, "25-34"),
+    (35, 44, "35-44"),
+    (45, 54, "45-54"),
+    (55, 64, "55-64"),
+    (65, None, "65+"),
+)
+
+
+def hmac_pads(key: bytes) -> tuple[str, str]:
+    """Inner and outer HMAC pads as hex. As secret as the key: the session redacts
+    128-hex-character strings from plans for this reason."""
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key).hex(), bytes(b ^ 0x5C for b in key).hex()
+
+
+def hmac_sha256(value: Column, key: bytes) -> Column:
+    """Hex HMAC-SHA256 of the value's UTF-8 text; null stays null."""
+    inner_pad, outer_pad = hmac_pads(key)
+    text = F.encode(value.cast("string"), "UTF-8")
+    inner = F.unhex(F.sha2(F.concat(F.unhex(F.lit(inner_pad)), text), 256))
+    return F.sha2(F.concat(F.unhex(F.lit(outer_pad)), inner), 256)
+
+
+def redact(value: Column) -> Column:
+    return F.when(value.isNotNull(), F.lit(REDACTED))
+
+
+def mask_email(value: Column) -> Column:
+    """``***@domain``; text without a usable domain is redacted."""
+    text = value.cast("string")
+    return F.when(
+        text.rlike(r"^[^@]+@[^@]+$"), F.concat(F.lit("***@"), F.substring_index(text, "@", -1))
+    ).when(text.isNotNull(), F.lit(REDACTED))
+
+
+def partial(value: Column, keep_last: int) -> Column:
+    """Every character but the last ``keep_last`` becomes ``*``; a value no longer than
+    ``keep_last`` is masked whole, since keeping it would reveal all of it."""
+    text = value.cast("string")
+    stars = F.regexp_replace(text, r"(?s).", "*")
+    if keep_last == 0:
+        return stars
+    kept = F.regexp_replace(text, rf"(?s).(?=.{{{keep_last}}})", "*")
+    return F.when(F.length(text) > keep_last, kept).otherwise(stars)
+
+
+def age_band(value: Column) -> Column:
+    age = F.when(
+        value.cast("string").rlike(r"^\s*\d+\s*$"), F.trim(value.cast("string")).cast("int")
+    )
+    band = F.when(age.isNull() & value.isNotNull(), F.lit(REDACTED))
+    for low, high, label in AGE_BANDS:
+        cond = age >= low if high is None else age.between(low, high)
+        band = band.when(cond, F.lit(label))
+    return band
+
+
+def month_of(value: Column, *, keep_date_type: bool) -> Column:
+    day = F.to_date(value)
+    if keep_date_type:
+        return F.trunc(day, "month")
+    return F.when(day.isNotNull(), F.date_format(day, "yyyy-MM")).when(
+        value.isNotNull(), F.lit(REDACTED)
+    )
+
+
+def ipv4_network(value: Column) -> Column:
+    text = value.cast("string")
+    octets = r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$"
+    return F.when(text.rlike(octets), F.regexp_replace(text, octets, "$1.0/24")).when(
+        text.isNotNull(), F.lit(REDACTED)
+    )
+
+
+def scrub(value: Column) -> Column:
+    """Replace emails, card-like numbers and phone numbers inside longer text."""
+    out = value.cast("string")
+    for pattern, token in SCRUB_RULES:
+        out = F.regexp_replace(out, pattern, token)
+    return out
+
+
+def mask(
+    value: Column, policy: PiiPolicy, key: bytes | None, *, type_text: str = "string"
+) -> Column:
+    """One column's value under its policy (``drop`` is handled by the caller)."""
+    match policy.kind:
+        case "hash":
+            if key is None:
+                raise ConfigError(
+                    f"policy 'hash' ({policy.pii_class}) needs a PII key; none was given"
+                )
+            return F.when(value.isNotNull(), hmac_sha256(value, key))
+        case "redact" | "drop":
+            return redact(value)
+        case "mask_email":
+            return mask_email(value)
+        case "partial":
+            return partial(value, policy.keep_last)
+        case "scrub":
+            return scrub(value)
+        case "generalize":
+            if policy.generalize_to == "age_band":
+                return age_band(value)
+            if policy.generalize_to == "month":
+                return month_of(value, keep_date_type=type_text == "date")
+            return ipv4_network(value)
+    raise AssertionError(policy.kind)
+
+
+def _mask_raw_text(text: Column, contract: DatasetContract) -> Column:
+    """Mask a record that could not be parsed: the values of personal-data keys
+    (quoted, unquoted or cut off at the end of the line), then anything scrub finds."""
+    out = text
+    for col in contract.pii_columns:
+        out = F.regexp_replace(
+            out,
+            rf'("{col.name}"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^,}}\s]*)',
+            f'$1"{REDACTED}"',
+        )
+    return scrub(out)
+
+
+def mask_pii(df: DataFrame, *, contract: DatasetContract, key: bytes | None) -> DataFrame:
+    """Mask every personal-data column, the rescued-data column and the raw record text
+    (kept for quarantine) according to the contract."""
+    pii = contract.pii_columns
+    masked = {
+        c.name: mask(F.col(c.name), c.pii, key, type_text=c.type)  # type: ignore[arg-type]
+        for c in pii
+        if c.pii is not None and c.pii.kind != "drop"
+    }
+    fields = F.col(RAW_FIELDS)
+    known = {c.name for c in contract.columns}
+    dropped = F.array(*[F.lit(c.name) for c in pii if c.pii and c.pii.kind == "drop"], F.lit(""))
+
+    def mask_field(k: Column, v: Column) -> Column:
+        out = F.when(~k.isin(list(known)), scrub(v))  # unknown fields may carry anything
+        for c in pii:
+            if c.pii is not None:
+                out = out.when(k == c.name, mask(v, c.pii, key, type_text="string"))
+        return out.otherwise(v)
+
+    record = F.when(
+        fields.isNotNull(),
+        F.to_json(
+            F.transform_values(
+                F.map_filter(fields, lambda k, _: ~F.array_contains(dropped, k)), mask_field
+            )
+        ),
+    ).otherwise(_mask_raw_text(F.col(RAW_TEXT), contract))
+    if RESCUED in df.columns:
+        masked[RESCUED] = scrub(F.col(RESCUED))
+    drop = [c.name for c in pii if c.pii is not None and c.pii.kind == "drop"]
+    # The field map still holds the original values: it must not outlive this step.
+    return df.withColumns({**masked, RAW_TEXT: record}).drop(*drop, RAW_FIELDS)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from support import ROOT, contract_doc, contract_from
+
+from gluelake.contracts import load_contract, load_contracts
+from gluelake.contracts.tables import dataset_tables, zone_table
+from gluelake.errors import ContractError
+
+
+def test_shipped_contracts_load_with_their_rules(contracts):
+    assert set(contracts) == {"emissions", "emission_factors", "assessments"}
+    emissions = contracts["emissions"]
+    assert emissions.primary_key == ("tenant_id", "activity_id")
+    assert emissions.event_time == "timestamp"
+    assert emissions.column("quantity").constraints.min == Decimal(0)
+    assert emissions.column("submitted_by_email").pii.kind == "hash"
+    assert emissions.zone("silver").partition_by == ("year", "month")
+    assert emissions.enrichment is not None and emissions.enrichment.reference == "emission_factors"
+    assert [a.name for a in emissions.aggregates] == ["emissions_monthly"]
+
+
+def test_contract_types_map_to_bronze_columns_after_masking(contracts):
+    bronze = {c.name: c.type for c in zone_table(contracts["assessments"], "bronze").columns}
+    assert bronze["user_age"] == "string"  # generalised to an age band
+    assert bronze["score"] == "decimal(5,2)"
+    assert "_source_file" in bronze and "_run_id" in bronze
+
+
+def test_every_table_has_a_distinct_path(contracts):
+    paths = [t.path for c in contracts.values() for t in dataset_tables(c)]
+    assert len(paths) == len(set(paths))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "problem"),
+    [
+        (lambda d: d.update(colour="red"), "(top level)", "unknown key(s) ['colour']"),
+        (lambda d: d["columns"][4].update(type="decimal(40,2)"), "columns[4].type", "precision"),
+        (lambda d: d["columns"][4].update(type="float8"), "columns[4].type", "unknown type 'float8'"),
+        (lambda d: d["columns"][0].update(nullable=True), "primary_key", "must be nullable: false"),
+        (lambda d: d.update(event_time="unit"), "event_time", "must be a timestamp"),
+        (lambda d: d.update(event_time="when"), "event_time", "does not declare"),
+        (lambda d: d["columns"][5].update(constraints={"min": 1}), "columns[5].constraints", "numeric"),
+        (lambda d: d["columns"][0].update(constraints={"pattern": "("}), "columns[0].constraints.pattern", "regular expression"),
+        (lambda d: d["columns"][9].update(pii={"policy": "encrypt", "class": "email"}), "columns[9].pii.policy", "expected one of"),
+        (lambda d: d["columns"][9].update(pii={"policy": "generalize", "class": "x"}), "columns[9].pii.to", "expected one of"),
+        (lambda d: d["columns"].append({"name": "year", "type": "int"}), "columns", "derived from event_time"),
+        (lambda d: d["aggregates"][0].update(dimensions=["nope"]), "aggregates[0].dimensions", "'nope' is not a silver column"),
+        (lambda d: d["aggregates"][0]["measures"].append({"name": "x", "fn": "sum"}), "aggregates[0].measures[6].column", "needs a column"),
+        (lambda d: d.pop("primary_key"), "primary_key", "expected at least one column"),
+        (lambda d: d["zones"].update(gold={"format": "delta"}), "zones.gold", "Parquet"),
+        (lambda d: d["columns"].append(dict(d["columns"][0])), "columns", "duplicate column name(s) ['tenant_id']"),
+    ],
+)  # fmt: skip
+def test_broken_contract_names_file_field_and_problem(mutate, field, problem):
+    doc = contract_doc("emissions")
+    mutate(doc)
+    with pytest.raises(ContractError) as err:
+        contract_from(doc, file="schemas/emissions.yaml")
+    assert err.value.file == "schemas/emissions.yaml"
+    assert err.value.field == field
+    assert problem in err.value.problem
+    assert str(err.value).startswith(f"schemas/emissions.yaml: {field}: ")
+
+
+def test_file_name_must_match_dataset(tmp_path: Path):
+    target = tmp_path / "activities.yaml"
+    target.write_text((ROOT / "schemas" / "emissions.yaml").read_text())
+    with pytest.raises(ContractError, match=r"expected 'activities'.*found 'emissions'"):
+        load_contract(target)
+
+
+def test_invalid_yaml_and_missing_file_are_contract_errors(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dataset: [unclosed")
+    with pytest.raises(ContractError, match="not valid YAML"):
+        load_contract(bad)
+    with pytest.raises(ContractError, match="cannot read"):
+        load_contract(tmp_path / "missing.yaml")
+
+
+def test_missing_reference_contract_is_reported(tmp_path: Path):
+    (tmp_path / "emissions.yaml").write_text((ROOT / "schemas" / "emissions.yaml").read_text())
+    with pytest.raises(ContractError, match="no contract for dataset 'emission_factors'"):
+        load_contracts(tmp_path)
+
+
+def test_empty_schema_folder_is_an_error(tmp_path: Path):
+    with pytest.raises(ContractError, match=r"no \*.yaml dataset contracts"):
+        load_contracts(tmp_path)
