@@ -9,6 +9,7 @@ JARS_DIR := .jars
 LAKE     ?= lake/demo
 export PYSPARK_PYTHON := $(abspath $(BIN)/python)
 export GLUELAKE_JARS_DIR := $(abspath $(JARS_DIR))
+export SPARK_LOCAL_IP ?= 127.0.0.1
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
 JARS_CSV = $(shell ls $(JARS_DIR)/*.jar 2>/dev/null | paste -sd, -)

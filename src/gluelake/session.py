@@ -74,6 +74,8 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
     # Python workers must run this interpreter, which has the project's packages.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # A laptop needs no network for local[*]: bind to loopback.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 
     java_options = [f"-Dderby.system.home={temp / 'derby'}", "-Duser.timezone=UTC"]
     log_config = root / "jvm" / "log4j2.properties"

@@ -1,0 +1,1 @@
+"""Glue job definitions and dataset schedules (``glue/``), loaded as typed config."""

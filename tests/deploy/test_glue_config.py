@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gluelake.deploy.glue_config import load_glue_config
+from gluelake.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_shipped_glue_config_is_valid_and_pins_glue_5_1(contracts):
+    config = load_glue_config(ROOT / "glue", contracts)
+    assert {j.stage for j in config.jobs} == {"raw_to_bronze", "bronze_to_silver", "silver_to_gold"}
+    assert all(j.glue_version == "5.1" for j in config.jobs)
+    assert all(dict(j.default_arguments)["--datalake-formats"] == "delta" for j in config.jobs)
+    assert {d.dataset for d in config.datasets} == set(contracts)
+
+
+@pytest.fixture
+def glue_copy(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "glue", tmp_path / "glue")
+    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
+    return tmp_path / "glue"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "jobs/raw_to_bronze.yaml",
+            'glue_version: "5.1"',
+            'glue_version: "4.0"',
+            "glue_version: expected '5.1'",
+        ),
+        (
+            "jobs/raw_to_bronze.yaml",
+            'version: "1.0.0"',
+            'version: "2.0.0"',
+            "does not match JOB_VERSION",
+        ),
+        (
+            "jobs/raw_to_bronze.yaml",
+            "--datalake-formats: delta",
+            "--datalake-formats: hudi",
+            "--datalake-formats: expected 'delta'",
+        ),
+        ("datasets/emissions.yaml", "cron(30 2 * * ? *)", "daily", "schedule: expected cron"),
+        (
+            "datasets/emissions.yaml",
+            "pii_key_secret: gluelake/${env}/pii-key",
+            "",
+            "name the key's secret",
+        ),
+        (
+            "datasets/emission_factors.yaml",
+            "[raw_to_bronze]",
+            "[raw_to_bronze, bronze_to_silver]",
+            "needs a silver zone",
+        ),
+    ],
+)
+def test_broken_glue_config_is_reported(glue_copy, contracts, file, old, new, message):
+    path = glue_copy / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    with pytest.raises(ConfigError) as err:
+        load_glue_config(glue_copy, contracts)
+    assert message in str(err.value) and file.split("/")[1] in str(err.value)
