@@ -17,7 +17,7 @@ JARS_CSV = $(shell ls $(JARS_DIR)/*.jar 2>/dev/null | paste -sd, -)
 DRIVER_OPTS = -Dlog4j2.configurationFile=file:$(CURDIR)/jvm/log4j2.properties -Dderby.system.home=$(CURDIR)/.tmp/derby -Duser.timezone=UTC
 SPARK_SUBMIT = $(BIN)/spark-submit --master 'local[*]' --jars $(JARS_CSV) --driver-java-options '$(DRIVER_OPTS)' --conf spark.ui.enabled=false
 
-.PHONY: help setup venv jars demo test lint fmt typecheck check ddl bench clean lock
+.PHONY: help setup venv jars demo test lint fmt typecheck ddl bench clean lock
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,12 +49,17 @@ demo: setup  ## generate sample data, run raw→bronze→silver→gold with spar
 	  $(SPARK_SUBMIT) jobs/bronze_to_silver/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
 	  $(SPARK_SUBMIT) jobs/silver_to_gold/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
 	done
-	$(BIN)/gluelake show --lake-root $(LAKE) --dataset emissions --table emissions_monthly --limit 20
+	$(BIN)/gluelake athena lint --lake-root $(LAKE)
+	$(BIN)/gluelake show --lake-root $(LAKE) --dataset emissions --table emissions_monthly --where "year = 2025 AND month = 7" --limit 20
 
 test: setup  ## lint, type-check, static contract checks, then the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/gluelake athena ddl --check
+	@if [ -d $(LAKE) ]; then $(BIN)/gluelake athena lint --lake-root $(LAKE); \
+	else echo "no $(LAKE) yet (make demo builds it): checking projection settings only"; \
+	  $(BIN)/gluelake athena lint --no-lake; fi
 	$(BIN)/pytest
 
 lint:  ## ruff lint + format check
@@ -67,6 +72,9 @@ fmt:  ## apply ruff formatting and safe fixes
 
 typecheck:  ## mypy on src/
 	$(BIN)/mypy
+
+ddl: setup  ## regenerate athena/ddl/<database>/<table>.sql from the contracts
+	$(BIN)/gluelake athena ddl
 
 bench: setup  ## performance measurements (prints numbers, writes bench/results/*.json)
 	$(BIN)/python bench/run.py
