@@ -42,3 +42,12 @@ class AthenaError(GluelakeError):
 
 class CatalogError(GluelakeError):
     """The Glue Data Catalog or Athena API refused a request or ended in an unexpected state."""
+
+
+class SuiteError(GluelakeError):
+    """An expectation suite (expectations/<zone>/<table>.json) is missing, malformed, or names
+    a column, severity or table the contract does not have."""
+
+    def __init__(self, file: str, problem: str) -> None:
+        self.file, self.problem = file, problem
+        super().__init__(f"{file}: {problem}")

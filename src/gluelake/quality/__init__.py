@@ -1,1 +1,1 @@
-"""Quality gates between zones (write–audit–publish)."""
+"""Quality gates between zones (write, audit, then publish)."""

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gluelake.contracts.model import DatasetContract
-from gluelake.quality.gate import Gate, OpenGate
+from gluelake.quality.gate import ExpectationsGate
+from gluelake.quality.suites import default_suites_dir, load_zone_suites
 
 
-def make_gate(contract: DatasetContract, zone: str) -> Gate:
-    """Build (and statically check) the gate for ``zone`` before any data is read."""
-    return OpenGate()
+def make_gate(
+    contract: DatasetContract, zone: str, *, suites_dir: Path | None = None
+) -> ExpectationsGate:
+    """Load and statically check the suites of every table ``zone`` publishes, before any
+    data is read: a missing or unloadable suite, or one naming a column the table lacks,
+    raises SuiteError here. ``suites_dir`` defaults to ``default_suites_dir()``."""
+    suites = load_zone_suites(suites_dir or default_suites_dir(), contract, zone)
+    return ExpectationsGate(suites)

@@ -1,0 +1,141 @@
+"""Quality I/O: validation documents and reports under ``<lake>/_quality/``, the
+quality-results table, and reading tables or sample files for ``gluelake validate``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.errors import AnalysisException
+from pyspark.sql import DataFrame, SparkSession
+
+from gluelake.contracts.tables import TableSpec, quality_results_table
+from gluelake.errors import SourceError
+from gluelake.io.layout import LakeLayout
+from gluelake.quality.results import Validation
+
+
+@dataclass(frozen=True)
+class StoredResults:
+    json_path: str
+    html_path: str
+    table_path: str
+
+
+def write_text(spark: SparkSession, uri: str, text: str) -> None:
+    """Write one small text file, locally or through Hadoop's FileSystem (s3://, s3a://)."""
+    if "://" not in uri or uri.startswith("file://"):
+        path = Path(uri.removeprefix("file://"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    target = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    stream = fs.create(target, True)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def results_rows(validation: Validation) -> list[tuple[object, ...]]:
+    """Rows of the quality-results table, in its column order (partitions last)."""
+    day = validation.validated_at.strftime("%Y-%m-%d")
+    return [
+        (
+            validation.run_id,
+            validation.zone,
+            validation.suite,
+            o.expectation,
+            o.column_name,
+            o.severity,
+            o.success,
+            o.element_count,
+            o.unexpected_count,
+            o.unexpected_percent,
+            o.observed_value,
+            validation.validated_at,
+            validation.dataset,
+            day,
+        )
+        for o in validation.outcomes
+    ]
+
+
+def append_results(spark: SparkSession, layout: LakeLayout, validation: Validation) -> str:
+    """Append one row per expectation to the quality-results table; returns its path."""
+    spec = quality_results_table()
+    path = layout.table(spec)
+    df = spark.createDataFrame(results_rows(validation), schema=spec.spark_schema())
+    (
+        df.coalesce(1)  # a handful of rows: one small file per run
+        .write.mode("append")
+        .option("compression", "snappy")
+        .partitionBy(*[c.name for c in spec.partitions])
+        .parquet(path)
+    )
+    return path
+
+
+def store_validation(
+    spark: SparkSession, layout: LakeLayout, validation: Validation, html: str
+) -> StoredResults:
+    """Keep a validation three ways: JSON document and HTML report in the run's folder,
+    and rows in the quality-results table."""
+    folder = layout.quality_run(validation.zone, validation.dataset, validation.run_id)
+    json_path, html_path = f"{folder}/{validation.table}.json", f"{folder}/{validation.table}.html"
+    write_text(spark, json_path, validation.to_json())
+    write_text(spark, html_path, html)
+    return StoredResults(json_path, html_path, append_results(spark, layout, validation))
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
+    """An existing lake table (Delta or Parquet, as the table spec says)."""
+    try:
+        if table.format == "delta":
+            return spark.read.format("delta").load(path)
+        return spark.read.parquet(path)
+    except AnalysisException as exc:
+        raise SourceError(
+            table.dataset, path, f"cannot read {table.zone} table {table.name}: {_first_line(exc)}"
+        ) from None
+
+
+def read_sample(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
+    """Sample files shaped like ``table``: a Delta folder, Parquet, JSON lines or CSV with a
+    header. Text formats are read with the table's schema, so types match the lake's."""
+    local = Path(path)
+    name = local.name.lower()
+    try:
+        if (local / "_delta_log").is_dir():
+            return spark.read.format("delta").load(path)
+        if name.endswith(".parquet") or (local.is_dir() and any(local.rglob("*.parquet"))):
+            return spark.read.parquet(path)
+        reader = spark.read.schema(table.spark_schema())
+        if name.endswith(".csv"):
+            return reader.option("header", "true").csv(path)
+        if name.endswith((".json", ".jsonl", ".ndjson")) or local.is_dir():
+            return reader.json(path)
+    except AnalysisException as exc:
+        raise SourceError(table.dataset, path, f"cannot read sample: {_first_line(exc)}") from None
+    raise SourceError(
+        table.dataset, path, "expected a Delta or Parquet folder, .parquet, .json(l) or .csv"
+    )
+
+
+def register_view(spark: SparkSession, name: str, path: str, table: TableSpec) -> None:
+    """Expose a related table to cross-table expectations as temp view ``name``."""
+    read_table(spark, path, table).createOrReplaceTempView(name)
+
+
+def read_results(spark: SparkSession, layout: LakeLayout) -> DataFrame:
+    """The quality-results table with its declared types (``validation_date`` stays a
+    string, as Athena projects it, instead of Spark's inferred date)."""
+    spec = quality_results_table()
+    return spark.read.schema(spec.spark_schema()).parquet(layout.table(spec))

@@ -1,0 +1,135 @@
+"""Baseline suites derived from a contract: what every table of a zone must satisfy before
+humans add business rules. Generated expectations carry ``meta.origin = "contract"`` so a
+re-run of ``gluelake expectations init`` refreshes them and keeps hand-written ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, cast
+
+from gluelake.contracts.load import DERIVED_TIME_COLUMNS
+from gluelake.contracts.model import Column, DatasetContract
+from gluelake.contracts.tables import TableSpec
+from gluelake.quality.suites import suite_name
+
+ORIGIN_KEY = "origin"
+CONTRACT_ORIGIN = "contract"
+# Suite parameter the gate fills with the run's start time (UTC) for not-in-future checks.
+NOW_PARAMETER = "now"
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _value_set(col: Column) -> list[Any] | None:
+    allowed = col.constraints.allowed
+    if allowed is None:
+        return None
+    if col.type == "string":
+        return list(allowed)
+    if col.type in ("int", "bigint"):
+        return [int(v) for v in allowed]
+    return None  # other types: the transforms enforce it; GX would compare as text
+
+
+def _contract_columns(contract: DatasetContract, table: TableSpec) -> dict[str, Column]:
+    """Contract columns whose values reach ``table`` unchanged (PII-masked ones do not)."""
+    present = {c.name for c in table.all_columns}
+    return {c.name: c for c in contract.columns if c.name in present and c.pii is None}
+
+
+def _key(contract: DatasetContract, table: TableSpec) -> list[str]:
+    if table.zone == "gold":
+        time = [c.name for c in table.all_columns if c.name in DERIVED_TIME_COLUMNS]
+        dims = [c.name for c in table.columns if c.name not in DERIVED_TIME_COLUMNS]
+        agg = next(a for a in contract.aggregates if table.name in (a.name, f"{a.name}_yoy"))
+        return [d for d in dims if d in agg.dimensions] + time
+    return list(contract.primary_key)
+
+
+def baseline_expectations(contract: DatasetContract, table: TableSpec) -> list[Any]:
+    """GX expectation objects for ``table`` from the contract, in a stable order."""
+    import great_expectations.expectations as gx_expectations
+
+    gxe: Any = gx_expectations  # GX's stubs do not export the expectation classes
+    meta = {ORIGIN_KEY: CONTRACT_ORIGIN}
+    names = [c.name for c in table.all_columns]
+    out: list[Any] = [
+        gxe.ExpectTableColumnsToMatchSet(column_set=names, exact_match=True, meta=meta),
+        gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta),
+    ]
+    for spec in table.all_columns:
+        if not spec.nullable or spec.name in DERIVED_TIME_COLUMNS:
+            out.append(gxe.ExpectColumnValuesToNotBeNull(column=spec.name, meta=meta))
+    for name, col in _contract_columns(contract, table).items():
+        rules = col.constraints
+        if (values := _value_set(col)) is not None:
+            out.append(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=values, meta=meta))
+        if rules.min is not None or rules.max is not None:
+            bounds: dict[str, Any] = {}
+            if rules.min is not None:
+                bounds["min_value"] = _number(rules.min)
+            if rules.max is not None:
+                bounds["max_value"] = _number(rules.max)
+            out.append(gxe.ExpectColumnValuesToBeBetween(column=name, meta=meta, **bounds))
+        if rules.pattern is not None:
+            out.append(
+                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=rules.pattern, meta=meta)
+            )
+        if rules.not_future:
+            out.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=name,
+                    max_value={"$PARAMETER": NOW_PARAMETER},
+                    description=f"{name} is not in the future",
+                    meta=meta,
+                )
+            )
+    key = _key(contract, table)
+    if len(key) == 1:  # GX's compound check needs two or more columns
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=key[0], meta=meta))
+    else:
+        out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=key, meta=meta))
+    return out
+
+
+def _clean(expectation: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in expectation.items() if not (k == "id" or v is None)}
+
+
+def suite_document(
+    contract: DatasetContract, table: TableSpec, keep: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The suite file's JSON object: the baseline, then hand-written expectations ``keep``."""
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(
+        name=suite_name(table),
+        expectations=baseline_expectations(contract, table),
+        meta={"dataset": contract.name, "zone": table.zone, "table": table.name},
+    )
+    doc = cast(dict[str, Any], suite.to_json_dict())
+    expectations = [_clean(e) for e in doc["expectations"]] + [_clean(dict(e)) for e in keep]
+    return {
+        "name": doc["name"],
+        "meta": doc["meta"],
+        "notes": "Generated from the contract; add business rules below the baseline.",
+        "expectations": expectations,
+    }
+
+
+def hand_written(text: str) -> list[dict[str, Any]]:
+    """Expectations of an existing suite file that did not come from the contract."""
+    doc = json.loads(text)
+    return [
+        e
+        for e in doc.get("expectations", [])
+        if (e.get("meta") or {}).get(ORIGIN_KEY) != CONTRACT_ORIGIN
+    ]
+
+
+def render(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

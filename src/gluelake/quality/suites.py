@@ -1,0 +1,209 @@
+"""Expectation suites as data: which file holds a table's suite, and the static checks a
+suite must pass before any data is read (it loads in Great Expectations, every column it
+names exists in the table, every severity is one the gate knows)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gluelake.contracts.model import DatasetContract
+from gluelake.contracts.tables import TableSpec, aggregate_tables, zone_table
+from gluelake.errors import SuiteError
+
+SEVERITIES = ("critical", "warning")
+# Expectation kwargs that name one column / a list of columns of the validated table.
+_COLUMN_KWARGS = ("column", "column_A", "column_B")
+_COLUMN_LIST_KWARGS = ("column_list", "column_set")
+_QUERY_KWARG = "unexpected_rows_query"
+_BATCH = "gluelake_batch"
+
+
+def default_suites_dir() -> Path:
+    """``$GLUELAKE_EXPECTATIONS_DIR``, else ``expectations/`` of the project checkout."""
+    from gluelake.session import project_root  # keeps this module free of Spark imports
+
+    env = os.environ.get("GLUELAKE_EXPECTATIONS_DIR")
+    return Path(env) if env else project_root() / "expectations"
+
+
+def gated_tables(contract: DatasetContract, zone: str) -> list[TableSpec]:
+    """The tables a stage of ``zone`` publishes behind a gate: the zone's data table, or in
+    gold each aggregate (and year-over-year) table. Suites are per table, so gold has one
+    file per aggregate table, e.g. ``expectations/gold/emissions_monthly.json``."""
+    if not contract.has_zone(zone):
+        raise KeyError(f"dataset {contract.name!r} has no {zone} zone in {contract.file}")
+    if zone == "gold":
+        return aggregate_tables(contract)
+    return [zone_table(contract, zone)]
+
+
+def suite_path(suites_dir: Path, table: TableSpec) -> Path:
+    return suites_dir / table.zone / f"{table.name}.json"
+
+
+def suite_name(table: TableSpec) -> str:
+    return f"{table.zone}.{table.name}"
+
+
+def view_name(table: TableSpec) -> str:
+    """Temp view a cross-table query can name, e.g. ``silver_emissions``."""
+    return f"{table.zone}_{table.name}"
+
+
+def related_tables(contract: DatasetContract) -> list[TableSpec]:
+    """Tables of the dataset a suite's ``unexpected_rows_query`` may join as views."""
+    tables = [zone_table(contract, z) for z in ("bronze", "silver") if contract.has_zone(z)]
+    return tables + aggregate_tables(contract)
+
+
+@dataclass(frozen=True)
+class ExpectationRef:
+    """What the gate needs to know about one expectation before running it."""
+
+    index: int
+    type: str
+    columns: tuple[str, ...]  # columns of the validated table it checks
+    severity: str
+    views: tuple[str, ...] = ()  # related-table views its query joins
+
+
+@dataclass(frozen=True)
+class SuiteFile:
+    table: TableSpec
+    path: Path
+    text: str  # the JSON as reviewed; the gate builds its GX suite from it
+    expectations: tuple[ExpectationRef, ...]
+
+    @property
+    def name(self) -> str:
+        return suite_name(self.table)
+
+    @property
+    def views(self) -> tuple[str, ...]:
+        return tuple(sorted({v for e in self.expectations for v in e.views}))
+
+
+def _strings(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _ref(
+    file: str, index: int, raw: Any, columns: Sequence[str], views: Mapping[str, TableSpec]
+) -> ExpectationRef:
+    where = f"expectations[{index}]"
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("type"), str):
+        raise SuiteError(file, f"{where}: expected an object with a string 'type'")
+    kind = raw["type"]
+    kwargs = raw.get("kwargs", {})
+    if not isinstance(kwargs, Mapping):
+        raise SuiteError(file, f"{where} ({kind}): 'kwargs' must be an object")
+    severity = raw.get("severity", "critical")
+    if severity not in SEVERITIES:
+        raise SuiteError(
+            file, f"{where} ({kind}): severity {severity!r} is not one of {list(SEVERITIES)}"
+        )
+    named: list[str] = []
+    for key in (*_COLUMN_KWARGS, *_COLUMN_LIST_KWARGS):
+        if key not in kwargs:
+            continue
+        values = _strings(kwargs[key])
+        if values is None:
+            raise SuiteError(file, f"{where} ({kind}): kwargs.{key} must name columns")
+        missing = [c for c in values if c not in columns]
+        if missing:
+            raise SuiteError(
+                file,
+                f"{where} ({kind}): kwargs.{key} names column(s) {missing} that the table "
+                f"does not have; columns: {list(columns)}",
+            )
+        if key != "column_set":  # column_set is the expected shape, not the checked values
+            named += values
+    used_views: list[str] = []
+    query = kwargs.get(_QUERY_KWARG)
+    if isinstance(query, str):
+        for name in _query_tables(file, where, query):
+            if name not in views:
+                raise SuiteError(
+                    file,
+                    f"{where} ({kind}): query reads table {name!r}; it may read {{batch}} "
+                    f"and the views {sorted(views)}",
+                )
+            used_views.append(name)
+    return ExpectationRef(
+        index, kind, tuple(dict.fromkeys(named)), severity, tuple(dict.fromkeys(used_views))
+    )
+
+
+def _query_tables(file: str, where: str, query: str) -> list[str]:
+    """Tables a cross-table query reads, besides ``{batch}`` and its own CTEs."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query.replace("{batch}", _BATCH), read="spark")
+    except sqlglot.errors.ParseError as exc:
+        raise SuiteError(file, f"{where}: unexpected_rows_query does not parse: {exc}") from None
+    ctes = {c.alias for c in tree.find_all(exp.CTE)}
+    names = [t.name for t in tree.find_all(exp.Table)]
+    return list(dict.fromkeys(n for n in names if n != _BATCH and n not in ctes))
+
+
+def parse_suite(text: str, file: str, table: TableSpec, contract: DatasetContract) -> SuiteFile:
+    """Check one suite's JSON text against the table it gates; raises SuiteError."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SuiteError(file, f"not valid JSON: {exc}") from None
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("expectations"), list):
+        raise SuiteError(file, "expected a Great Expectations suite with an 'expectations' list")
+    columns = [c.name for c in table.all_columns]
+    views = {view_name(t): t for t in related_tables(contract) if t != table}
+    refs = tuple(_ref(file, i, e, columns, views) for i, e in enumerate(doc["expectations"]))
+    if not refs:
+        raise SuiteError(file, "the suite has no expectations")
+    _gx_load(doc, file)
+    return SuiteFile(table=table, path=Path(file), text=text, expectations=refs)
+
+
+def load_suite(suites_dir: Path, table: TableSpec, contract: DatasetContract) -> SuiteFile:
+    path = suite_path(suites_dir, table)
+    if not path.is_file():
+        raise SuiteError(
+            str(path),
+            f"no suite for {table.zone} table {table.name!r}; "
+            f"write a baseline with `gluelake expectations init {contract.name}`",
+        )
+    return parse_suite(path.read_text(encoding="utf-8"), str(path), table, contract)
+
+
+def load_zone_suites(
+    suites_dir: Path, contract: DatasetContract, zone: str
+) -> tuple[SuiteFile, ...]:
+    return tuple(load_suite(suites_dir, t, contract) for t in gated_tables(contract, zone))
+
+
+def gx_suite_kwargs(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The suite document as ``gx.ExpectationSuite(**kwargs)`` takes it into a new context:
+    ids are dropped, since a loaded suite is added to a fresh ephemeral context."""
+    expectations = [{k: v for k, v in e.items() if k != "id"} for e in doc["expectations"]]
+    out = {k: v for k, v in doc.items() if k not in ("id", "expectations")}
+    return {**out, "expectations": expectations}
+
+
+def _gx_load(doc: Mapping[str, Any], file: str) -> None:
+    import great_expectations as gx  # slow import: only when a suite is really checked
+
+    try:
+        gx.ExpectationSuite(**gx_suite_kwargs(doc))
+    except Exception as exc:  # GX raises pydantic, KeyError and its own errors alike
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SuiteError(file, f"Great Expectations cannot load the suite: {first}") from None
