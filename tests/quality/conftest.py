@@ -94,3 +94,8 @@ def make_df(
 
 def load_json(path: str) -> Any:
     return json.loads(Path(path).read_text())
+
+
+ROOT = Path(__file__).resolve().parents[2]
+ROOT_SCHEMAS = ROOT / "schemas"
+ROOT_EXPECTATIONS = ROOT / "expectations"

@@ -200,10 +200,21 @@ def gx_suite_kwargs(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _gx_load(doc: Mapping[str, Any], file: str) -> None:
+    """Build every expectation as GX would. ``gx.ExpectationSuite`` itself only logs and
+    drops an invalid expectation, so each one is built here and the first error raised."""
     import great_expectations as gx  # slow import: only when a suite is really checked
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
 
+    kwargs = gx_suite_kwargs(doc)
     try:
-        gx.ExpectationSuite(**gx_suite_kwargs(doc))
+        for i, raw in enumerate(kwargs["expectations"]):
+            where = f"expectations[{i}] ({raw.get('type')})"
+            ExpectationConfiguration(**raw).to_domain_obj()
+        where = "suite"
+        gx.ExpectationSuite(**kwargs)
     except Exception as exc:  # GX raises pydantic, KeyError and its own errors alike
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SuiteError(file, f"Great Expectations cannot load the suite: {first}") from None
+        text = str(exc).strip()
+        first = " ".join(text.splitlines()[:3]) if text else type(exc).__name__
+        raise SuiteError(file, f"{where}: Great Expectations cannot load it: {first}") from None
