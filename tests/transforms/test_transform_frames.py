@@ -1,0 +1,171 @@
+"""One chispa comparison per transform: the exact frame each one returns."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from chispa import assert_df_equality
+from pyspark.sql import functions as F
+from support import raw_frame
+
+from gluelake.contracts.model import FactorEnrichment
+from gluelake.contracts.tables import ColumnSpec, TableSpec
+from gluelake.run import RunInfo
+from gluelake.transforms.conform import add_time_partitions
+from gluelake.transforms.enforce import enforce_contract, field_names
+from gluelake.transforms.enrich import enrich_with_factors
+from gluelake.transforms.lineage import add_run_lineage
+from gluelake.transforms.parse import parse_json_lines
+from gluelake.transforms.pii import mask_pii
+from gluelake.transforms.quarantine import record_as_json, to_quarantine
+from gluelake.transforms.shape import conform_to_table
+
+NOW = datetime(2026, 1, 10, tzinfo=UTC)
+
+
+def test_parse_json_lines(spark):
+    df = spark.createDataFrame(
+        [('{"a": 1, "b": "x", "c": {"d": true}}', "f"), ("   ", "f"), ("{broken", "f")],
+        "value string, _source_file string",
+    )
+    expected = spark.createDataFrame(
+        [
+            ('{"a": 1, "b": "x", "c": {"d": true}}', {"a": "1", "b": "x", "c": '{"d":true}'}, "f"),
+            ("{broken", None, "f"),
+        ],
+        "_raw string, _fields map<string,string>, _source_file string",
+    )
+    assert_df_equality(parse_json_lines(df), expected, ignore_nullable=True)
+
+
+def test_field_names(spark):
+    df = raw_frame(spark, [{"a": 1, "b": 2}, {"b": 3, "c": None}, "not json"])
+    expected = spark.createDataFrame([("a",), ("b",), ("c",)], "name string")
+    assert_df_equality(field_names(df), expected, ignore_row_order=True, ignore_nullable=True)
+
+
+def test_enforce_contract(spark, contracts):
+    records = [
+        {"factor_id": "EF-A", "activity_type": "diesel", "unit": "L", "kg_co2e_per_unit": "2.5",
+         "scope": 1, "category": "c", "valid_from": "2024-01-01T00:00:00Z", "valid_to": None},
+        {"factor_id": "EF-B", "activity_type": "diesel", "unit": "L", "kg_co2e_per_unit": "x",
+         "scope": 4, "category": "c", "valid_from": "2024-01-01T00:00:00Z"},
+    ]  # fmt: skip
+    out = (
+        raw_frame(spark, records)
+        .transform(enforce_contract, contract=contracts["emission_factors"], now=NOW)
+        .select("factor_id", "kg_co2e_per_unit", "scope", "valid_from", "_reasons")
+    )
+    expected = spark.createDataFrame(
+        [
+            ("EF-A", Decimal("2.5"), 1, datetime(2024, 1, 1), []),
+            (
+                "EF-B",
+                None,
+                4,
+                datetime(2024, 1, 1),
+                ["cast_failed:kg_co2e_per_unit", "out_of_range:scope"],
+            ),
+        ],
+        "factor_id string, kg_co2e_per_unit decimal(10,6), scope int, valid_from timestamp, _reasons array<string>",
+    )
+    assert_df_equality(out, expected, ignore_nullable=True)
+
+
+def test_mask_pii(spark, contracts):
+    records = [
+        {"assessment_id": "asm-0123456789ab", "user_id": "u1", "user_email": "kim@school.example",
+         "user_age": 23, "region": "emea", "type": "final", "score": 90, "duration_seconds": 60,
+         "timestamp": "2025-01-01T00:00:00Z"},
+    ]  # fmt: skip
+    contract = contracts["assessments"]
+    out = (
+        raw_frame(spark, records)
+        .transform(enforce_contract, contract=contract, now=NOW)
+        .transform(mask_pii, contract=contract, key=b"0123456789abcdef")
+        .select("user_id", "user_email", "user_age", "_raw")
+    )
+    token = hmac.new(b"0123456789abcdef", b"u1", hashlib.sha256).hexdigest()
+    expected = spark.createDataFrame(
+        [
+            (
+                token,
+                "***@school.example",
+                "18-24",
+                '{"assessment_id":"asm-0123456789ab","user_id":"' + token + '","user_email":'
+                '"***@school.example","user_age":"18-24","region":"emea","type":"final",'
+                '"score":"90","duration_seconds":"60","timestamp":"2025-01-01T00:00:00Z"}',
+            )
+        ],
+        "user_id string, user_email string, user_age string, _raw string",
+    )
+    assert_df_equality(out, expected, ignore_nullable=True)
+
+
+def test_add_run_lineage(spark):
+    run = RunInfo("raw_to_bronze", "1.2.3", run_id="r1", started_at=NOW)
+    out = spark.createDataFrame([("a",)], "v string").transform(add_run_lineage, run=run)
+    expected = spark.createDataFrame(
+        [("a", "r1", "raw_to_bronze", "1.2.3", datetime(2026, 1, 10))],
+        "v string, _run_id string, _job_name string, _job_version string, _ingested_at timestamp",
+    )
+    assert_df_equality(out, expected, ignore_nullable=True)
+
+
+def test_conform_to_table(spark):
+    table = TableSpec(
+        name="t", zone="bronze", dataset="d", format="delta", path="p",
+        columns=(ColumnSpec("b", "bigint"), ColumnSpec("a", "string")), partitions=(ColumnSpec("year", "int"),),
+    )  # fmt: skip
+    df = spark.createDataFrame([("x", 1, 2025, "extra")], "a string, b int, year int, junk string")
+    expected = spark.createDataFrame([(1, "x", 2025)], "b bigint, a string, year int")
+    assert_df_equality(conform_to_table(df, table=table), expected, ignore_nullable=True)
+
+
+def test_to_quarantine_and_record_as_json(spark):
+    df = spark.createDataFrame(
+        [("t1", 5, ["cast_failed:v", "not_allowed:k"], ["m1", "m2"], "file-1")],
+        "k string, v int, _reasons array<string>, _messages array<string>, _source_file string",
+    )
+    out = df.transform(record_as_json, columns=["k", "v"]).transform(to_quarantine)
+    expected = spark.createDataFrame(
+        [("file-1", ["cast_failed:v", "not_allowed:k"], "m1; m2", '{"k":"t1","v":5}', "file-1")],
+        "record_id string, reason_codes array<string>, message string, record string, _source_file string",
+    ).withColumn(
+        "record_id", F.sha2(F.concat_ws("\n", F.lit("file-1"), F.lit('{"k":"t1","v":5}')), 256)
+    )
+    assert_df_equality(out, expected, ignore_nullable=True)
+
+
+def test_add_time_partitions(spark):
+    df = spark.createDataFrame([(datetime(2025, 12, 31, 23, 59, 59),)], "ts timestamp")
+    expected = spark.createDataFrame(
+        [(datetime(2025, 12, 31, 23, 59, 59), 2025, 12, 31)],
+        "ts timestamp, year int, month int, day int",
+    )
+    assert_df_equality(add_time_partitions(df, event_time="ts"), expected, ignore_nullable=True)
+
+
+def test_enrich_with_factors(spark):
+    factors = spark.createDataFrame(
+        [("EF-A", "diesel", "L", Decimal("2.5"), 1, "mobile", datetime(2024, 1, 1), None)],
+        "factor_id string, activity_type string, unit string, kg_co2e_per_unit decimal(10,6), "
+        "scope int, category string, valid_from timestamp, valid_to timestamp",
+    )
+    activities = spark.createDataFrame(
+        [("a1", "diesel", "EF-A", Decimal("2"), "m3", datetime(2025, 1, 1))],
+        "id string, activity_type string, ef string, quantity decimal(16,4), unit string, ts timestamp",
+    )
+    out = activities.transform(
+        enrich_with_factors, factors=factors, spec=FactorEnrichment("f", "ef", "quantity", "unit"),
+        keys=["id"], event_time="ts",
+    ).select("id", "factor_unit", "quantity_in_factor_unit", "emissions_kg_co2e", "scope", "category", "_reasons")  # fmt: skip
+    expected = spark.createDataFrame(
+        [("a1", "L", Decimal("2000"), Decimal("5000"), 1, "mobile", [])],
+        "id string, factor_unit string, quantity_in_factor_unit decimal(24,8), "
+        "emissions_kg_co2e decimal(28,6), scope int, category string, _reasons array<string>",
+    )
+    assert_df_equality(out, expected, ignore_nullable=True)
