@@ -121,15 +121,22 @@ def oracle_scrub(v):
     if v is None:
         return None
     v = re.sub(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", "[EMAIL]", v)
-    v = re.sub(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)", "[CARD]", v)
-    return re.sub(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\d)", "[PHONE]", v)
+    v = re.sub(
+        r"(?<![\d-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}|\d{4}[ -]?\d{6}[ -]?\d{5})(?![\d-])",
+        "[CARD]",
+        v,
+    )
+    v = re.sub(r"\+\d[\d ().-]{6,}\d(?!\d)", "[PHONE]", v)
+    v = re.sub(r"(?<![\w.-])0\d{2,4} \d{3,4} ?\d{3,4}(?![\w.-])", "[PHONE]", v)
+    return re.sub(r"(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w.-])", "[PHONE]", v)
 
 
 def test_scrub_replaces_contacts_inside_free_text(spark):
     texts = [
         "mail jane.doe@example.com today", "Bjørn: bjørn.østergaard@firma.dk!", "call +44 20 7946 0958",
         "card 4111 1111 1111 1111 expires", "card 4111-1111-1111-1111", "order 12345 shipped",
-        "nothing here", "", None,
+        "on 2025-01-02 at 1742014155000, id 0123456789ab", "ring 020 7946 0958 or (212) 555-0187",
+        "amex 3782 822463 10005", "nothing here", "", None,
     ]  # fmt: skip
     out = _apply(spark, texts, scrub)
     assert out == [oracle_scrub(t) for t in texts]
@@ -137,4 +144,7 @@ def test_scrub_replaces_contacts_inside_free_text(spark):
         "mail [EMAIL] today", "Bjørn: [EMAIL]!", "call [PHONE]",
         "card [CARD] expires", "card [CARD]",
     ]  # fmt: skip
-    assert out[5] == "order 12345 shipped"
+    assert out[5:9] == [
+        "order 12345 shipped", "on 2025-01-02 at 1742014155000, id 0123456789ab",
+        "ring [PHONE] or [PHONE]", "amex [CARD]",
+    ]  # fmt: skip

@@ -23,8 +23,12 @@ _BLOCK = 64  # SHA-256 block size in bytes
 # Order matters: card-like numbers before phone numbers, which they would also match.
 SCRUB_RULES: tuple[tuple[str, str], ...] = (
     (r"(?U)[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", "[EMAIL]"),
-    (r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)", "[CARD]"),
-    (r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\d)", "[PHONE]"),
+    # 16 digits in groups of 4 (or 4-6-5): not dates, ids or epoch timestamps.
+    (r"(?<![\d-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}|\d{4}[ -]?\d{6}[ -]?\d{5})(?![\d-])", "[CARD]"),
+    # International (+CC ...), or national with a trunk 0 and spaces, or NANP 3-3-4.
+    (r"\+\d[\d ().-]{6,}\d(?!\d)", "[PHONE]"),
+    (r"(?<![\w.-])0\d{2,4} \d{3,4} ?\d{3,4}(?![\w.-])", "[PHONE]"),
+    (r"(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w.-])", "[PHONE]"),
 )
 AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (0, 17, "0-17"),
@@ -142,8 +146,13 @@ def mask(
 
 
 def _mask_raw_text(text: Column, contract: DatasetContract) -> Column:
-    """Mask a record that could not be parsed: the values of personal-data keys
-    (quoted, unquoted or cut off at the end of the line), then anything scrub finds."""
+    """Mask a record that could not be parsed. JSON: the values of personal-data keys
+    (quoted, unquoted or cut off at the end of the line), then anything scrub finds.
+    CSV: fields have no names without a parse, so the record is withheld whole."""
+    if contract.source.format == "csv":
+        return F.concat(
+            F.lit("[withheld: unparseable csv record of "), F.length(text), F.lit(" characters]")
+        )
     out = text
     for col in contract.pii_columns:
         out = F.regexp_replace(
