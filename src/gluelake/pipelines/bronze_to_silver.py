@@ -10,7 +10,7 @@ from gluelake import logs
 from gluelake.contracts.tables import RUN_LINEAGE, bronze_columns, quarantine_table, zone_table
 from gluelake.errors import ConfigError
 from gluelake.io import tables
-from gluelake.pipelines.stage import StageContext, StageResult, pass_gate, reconcile
+from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
 from gluelake.transforms import MESSAGES, REASONS
 from gluelake.transforms.conform import add_time_partitions
 from gluelake.transforms.enrich import enrich_with_factors
@@ -85,31 +85,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             duplicates_dropped=0,
         )
     )
-    pass_gate(ctx, silver, table)
-    with logs.step(log, "write", dataset=c.name, zone="silver") as done:
-        metrics = tables.merge_upsert(
-            spark,
-            silver,
-            path=ctx.layout.table(table),
-            table=table,
-            keys=c.primary_key,
-            order_by=c.order_by,
-        )
-        q_metrics = tables.insert_new(
-            spark, quarantined, path=ctx.layout.table(q_table), key="record_id"
-        )
-        done.update(
-            inserted=metrics.inserted,
-            updated=metrics.updated,
-            quarantine_inserted=q_metrics.inserted,
-        )
+    published = publish_upsert(spark, ctx, result, (silver, table), (quarantined, q_table))
     for df in (bronze, checked, silver, quarantined):
         df.unpersist()
-    return StageResult(
-        **{
-            **result.as_fields(),
-            "inserted": metrics.inserted,
-            "updated": metrics.updated,
-            "output_rows": n_written,
-        }
-    )
+    return published

@@ -8,8 +8,8 @@ from pyspark.sql import SparkSession
 from gluelake import logs
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
-from gluelake.io import raw, tables
-from gluelake.pipelines.stage import StageContext, StageResult, pass_gate, reconcile
+from gluelake.io import raw
+from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
 from gluelake.transforms import SOURCE_FILE
 from gluelake.transforms.dedup import deduplicate
 from gluelake.transforms.enforce import enforce_contract, field_names
@@ -74,31 +74,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             duplicates_dropped=n_valid - n_written,
         )
     )
-    pass_gate(ctx, bronze, table)
-    with logs.step(log, "write", dataset=c.name, zone="bronze") as done:
-        metrics = tables.merge_upsert(
-            spark,
-            bronze,
-            path=ctx.layout.table(table),
-            table=table,
-            keys=c.primary_key,
-            order_by=c.order_by,
-        )
-        q_metrics = tables.insert_new(
-            spark, quarantined, path=ctx.layout.table(q_table), key="record_id"
-        )
-        done.update(
-            inserted=metrics.inserted,
-            updated=metrics.updated,
-            quarantine_inserted=q_metrics.inserted,
-        )
+    published = publish_upsert(spark, ctx, result, (bronze, table), (quarantined, q_table))
     for df in (source, checked, bronze, quarantined):
         df.unpersist()
-    return StageResult(
-        **{
-            **result.as_fields(),
-            "inserted": metrics.inserted,
-            "updated": metrics.updated,
-            "output_rows": n_written,
-        }
-    )
+    return published

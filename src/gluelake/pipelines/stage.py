@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 
 from gluelake import logs
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
 from gluelake.errors import GateFailed, ReconciliationError
+from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
 from gluelake.quality.gate import Gate
 from gluelake.run import RunInfo
@@ -72,3 +73,31 @@ def pass_gate(ctx: StageContext, df: DataFrame, table: TableSpec) -> None:
         raise GateFailed(
             f"{table.zone} {table.name}: quality gate failed, nothing published\n{outcome.summary}"
         )
+
+
+def publish_upsert(
+    spark: SparkSession,
+    ctx: StageContext,
+    result: StageResult,
+    data: tuple[DataFrame, TableSpec],
+    quarantine: tuple[DataFrame, TableSpec],
+) -> StageResult:
+    """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows.
+    Returns ``result`` with the write counts."""
+    (df, table), (q_df, q_table) = data, quarantine
+    pass_gate(ctx, df, table)
+    c = ctx.contract
+    with logs.step(log, "write", dataset=c.name, zone=table.zone) as done:
+        metrics = tables.merge_upsert(
+            spark, df, path=ctx.layout.table(table), table=table,
+            keys=c.primary_key, order_by=c.order_by,
+        )  # fmt: skip
+        q_metrics = tables.insert_new(spark, q_df, path=ctx.layout.table(q_table), key="record_id")
+        done.update(
+            inserted=metrics.inserted,
+            updated=metrics.updated,
+            quarantine_inserted=q_metrics.inserted,
+        )
+    return replace(
+        result, inserted=metrics.inserted, updated=metrics.updated, output_rows=result.rows_written
+    )
