@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 20}
 _COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 _ROW_COUNT = "expect_table_row_count_to_be_between"
 _QUERY = "unexpected_rows_expectation"
+_COLUMN_SET = "expect_table_columns_to_match_set"
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def _summarized(kind: str, gx_class: type, kwargs: Mapping[str, Any]) -> bool:
         MulticolumnMapExpectation,
     )
 
-    if kind == _QUERY:
-        return True  # passed means the query returned no rows
+    if kind in (_QUERY, _ROW_COUNT, _COLUMN_SET):
+        return True  # passed: no rows returned / the count is taken below / the set matched
     maps = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
     mostly = kwargs.get("mostly", 1)
     return issubclass(gx_class, maps) and not (isinstance(mostly, int | float) and mostly < 1)
@@ -117,8 +118,8 @@ class SuiteRunner:
 
     def run(
         self, suite: SuiteFile, df: DataFrame, now: datetime, pii: Collection[str]
-    ) -> tuple[tuple[ExpectationOutcome, ...], int | None]:
-        """Outcomes in suite order, and the row count if the suite observed it."""
+    ) -> tuple[tuple[ExpectationOutcome, ...], int]:
+        """Outcomes in suite order, and the DataFrame's row count."""
         definition = self._definitions[suite.name]
         first = self._run(definition.validation, df, now, "BOOLEAN_ONLY")
         by_id = {i: n for n, i in enumerate(definition.ids)}
@@ -135,6 +136,8 @@ class SuiteRunner:
             ),
             None,
         )
+        if row_count is None:  # df is cached: one cheap job, cheaper than a GX pass
+            row_count = df.count()
         outcomes = []
         for i in range(len(definition.ids)):
             if i in detailed:
@@ -144,9 +147,18 @@ class SuiteRunner:
         return tuple(outcomes), row_count
 
 
-def _passed(result: Any, row_count: int | None) -> ExpectationOutcome:
-    """A passed map expectation from the quick pass: nothing was unexpected."""
+def _passed(result: Any, row_count: int) -> ExpectationOutcome:
+    """A passed expectation from the quick pass: nothing was unexpected."""
     config = result.expectation_config
+    if config.type in (_ROW_COUNT, _COLUMN_SET):
+        return ExpectationOutcome(
+            expectation=config.type,
+            columns=(),
+            severity=_severity(config),
+            success=True,
+            observed_value=str(row_count) if config.type == _ROW_COUNT else None,
+            description=config.description,
+        )
     return ExpectationOutcome(
         expectation=config.type,
         columns=_columns(config.kwargs),
@@ -239,14 +251,6 @@ def validate(
 ) -> Validation:
     """Run ``suite`` on ``df`` (cache it first) and return masked outcomes."""
     outcomes, row_count = runner.run(suite, df, now, pii)
-    if row_count is None:  # the suite does not count rows itself; df is cached: cheap
-        row_count = df.count()
-        outcomes = tuple(
-            replace(o, element_count=row_count)
-            if o.element_count is None and o.unexpected_percent == 0.0
-            else o
-            for o in outcomes
-        )
     return Validation(
         run_id=run_id,
         zone=suite.table.zone,
