@@ -28,7 +28,7 @@ class SourceError(GluelakeError):
         super().__init__(f"dataset {dataset!r} at {location}: {problem}")
 
 
-class GateFailed(GluelakeError):
+class GateFailed(GluelakeError):  # noqa: N818  (reads as an outcome at call sites)
     """A quality gate blocked publishing. The target table was left unchanged."""
 
 

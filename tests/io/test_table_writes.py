@@ -3,7 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from gluelake.contracts.tables import ColumnSpec, TableSpec
-from gluelake.io.tables import delta_version, insert_new, merge_upsert, overwrite_partitions
+from gluelake.io.tables import (
+    MergePolicy,
+    delta_version,
+    insert_new,
+    merge_upsert,
+    overwrite_partitions,
+)
 
 SPEC = TableSpec(
     name="t", zone="bronze", dataset="d", format="delta", path="bronze/t",
@@ -16,9 +22,18 @@ def rows(spark, path):
     return sorted(tuple(r) for r in spark.read.format("delta").load(path).collect())
 
 
-def upsert(spark, path, data):
+SPEC3 = TableSpec(
+    name="t", zone="bronze", dataset="d", format="delta", path="bronze/t",
+    columns=(ColumnSpec("k", "string"), ColumnSpec("ts", "timestamp"), ColumnSpec("v", "int"), ColumnSpec("src", "string")),
+)  # fmt: skip
+
+
+NEWER = MergePolicy(keys=("k",), newer_by=("ts",))
+
+
+def upsert(spark, path, data, policy=NEWER):
     df = spark.createDataFrame(data, SCHEMA)
-    return merge_upsert(spark, df, path=path, table=SPEC, keys=["k"], order_by=["ts"])
+    return merge_upsert(spark, df, path=path, table=SPEC, policy=policy)
 
 
 def test_redelivered_batch_adds_no_rows(spark, tmp_path):
@@ -68,3 +83,35 @@ def test_overwrite_partitions_replaces_only_the_partitions_written(spark, tmp_pa
     got = sorted(tuple(r) for r in spark.read.parquet(path).select("v", "year", "month").collect())
     assert got == [(1, 2025, 1), (3, 2025, 2)]
     assert (tmp_path / "g" / "year=2025" / "month=1").is_dir()
+
+
+def test_a_tie_goes_to_the_later_delivered_file(spark, tmp_path):
+    path = str(tmp_path / "t")
+    schema = "k string, ts timestamp, v int, src string"
+    policy = MergePolicy(keys=("k",), newer_by=("ts", "src"))
+    t = datetime(2025, 1, 1)
+
+    def write(rows):
+        return merge_upsert(
+            spark, spark.createDataFrame(rows, schema), path=path, table=SPEC3, policy=policy
+        )
+
+    write([("a", t, 1, "ingest_date=2026-01-05/f"), ("b", t, 1, "ingest_date=2026-01-06/f")])
+    result = write(
+        [("a", t, 2, "ingest_date=2026-01-06/f"), ("b", t, 9, "ingest_date=2026-01-05/f")]
+    )
+    assert (result.inserted, result.updated, result.source_rows) == (0, 1, 2)
+    got = sorted((r["k"], r["v"]) for r in spark.read.format("delta").load(path).collect())
+    assert got == [("a", 2), ("b", 1)]
+
+
+def test_changed_policy_updates_on_any_difference_and_deletes_missing_keys(spark, tmp_path):
+    path = str(tmp_path / "t")
+    policy = MergePolicy(keys=("k",), changed=("ts", "v"), delete_missing=True)
+    t = datetime(2025, 1, 1)
+    upsert(spark, path, [("a", t, 1), ("b", t, 1), ("c", t, None)], policy)
+    result = upsert(spark, path, [("a", t, 1), ("b", t, 2), ("c", t, None)], policy)
+    assert (result.inserted, result.updated, result.deleted) == (0, 1, 0)
+    result = upsert(spark, path, [("a", t, 1), ("c", t, 3)], policy)
+    assert (result.inserted, result.updated, result.deleted) == (0, 1, 1)
+    assert rows(spark, path) == [("a", t, 1), ("c", t, 3)]

@@ -3,7 +3,6 @@ gate has passed, so a blocked run leaves every table as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 
@@ -20,6 +19,8 @@ from gluelake.errors import SourceError
 class WriteMetrics:
     inserted: int
     updated: int
+    deleted: int = 0
+    source_rows: int | None = None  # rows the write received, as Delta counted them
 
 
 def delta_exists(spark: SparkSession, path: str) -> bool:
@@ -44,55 +45,74 @@ def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
         ) from None
 
 
-def _newer(order_by: Sequence[str]) -> Column:
-    """Source row sorts after the target row on ``order_by`` (lexicographically)."""
-    terms = []
-    for i, col in enumerate(order_by):
-        equal_before = [F.col(f"s.{c}") == F.col(f"t.{c}") for c in order_by[:i]]
-        terms.append(
-            reduce(lambda a, b: a & b, [*equal_before, F.col(f"s.{col}") > F.col(f"t.{col}")])
+@dataclass(frozen=True)
+class MergePolicy:
+    """How incoming rows replace a Delta table's rows with the same key.
+
+    ``newer_by``: update only when the incoming row sorts after the stored one on these
+    columns (lexicographically; put a tie-break such as the source file last).
+    ``changed``: otherwise, update when any of these columns differs (null-safe).
+    ``delete_missing``: the source is the whole truth; keys it lacks are deleted."""
+
+    keys: tuple[str, ...]
+    newer_by: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    delete_missing: bool = False
+
+    def update_condition(self) -> Column:
+        if self.newer_by:
+            terms = []
+            for i, col in enumerate(self.newer_by):
+                equal_before = [
+                    F.col(f"s.{c}").eqNullSafe(F.col(f"t.{c}")) for c in self.newer_by[:i]
+                ]
+                terms.append(
+                    reduce(
+                        lambda a, b: a & b, [*equal_before, F.col(f"s.{col}") > F.col(f"t.{col}")]
+                    )
+                )
+            return reduce(lambda a, b: a | b, terms)
+        return reduce(
+            lambda a, b: a | b, [~F.col(f"s.{c}").eqNullSafe(F.col(f"t.{c}")) for c in self.changed]
         )
-    return reduce(lambda a, b: a | b, terms)
 
 
 def _metrics_since(spark: SparkSession, path: str, before: int | None) -> WriteMetrics:
-    """Rows inserted/updated by the commit after ``before``; none when nothing was
-    committed (Delta skips the commit of a MERGE that changes nothing)."""
-    table = DeltaTable.forPath(spark, path)
-    row = table.history(1).select("version", "operationMetrics").first()
+    """What the commit after ``before`` did; nothing when nothing was committed (Delta
+    skips the commit of a MERGE that changes nothing)."""
+    row = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first()
     if row is None or (before is not None and int(row["version"]) == before):
         return WriteMetrics(inserted=0, updated=0)
     metrics = row["operationMetrics"] or {}
+    source = metrics.get("numSourceRows", metrics.get("numOutputRows"))
     return WriteMetrics(
         inserted=int(metrics.get("numTargetRowsInserted", metrics.get("numOutputRows", 0))),
         updated=int(metrics.get("numTargetRowsUpdated", 0)),
+        deleted=int(metrics.get("numTargetRowsDeleted", 0)),
+        source_rows=None if source is None else int(source),
     )
 
 
 def merge_upsert(
-    spark: SparkSession,
-    df: DataFrame,
-    *,
-    path: str,
-    table: TableSpec,
-    keys: Sequence[str],
-    order_by: Sequence[str],
+    spark: SparkSession, df: DataFrame, *, path: str, table: TableSpec, policy: MergePolicy
 ) -> WriteMetrics:
-    """Insert new keys; update a key only when the incoming row is newer. ``df`` must hold
-    one row per key (deduplicate first: MERGE fails when two source rows match one target)."""
+    """Insert new keys, update per ``policy``. ``df`` must hold one row per key
+    (deduplicate first: MERGE fails when two source rows match one target row)."""
     before = delta_version(spark, path)
     if before is None:
         df.write.format("delta").partitionBy(*[p.name for p in table.partitions]).save(path)
         return _metrics_since(spark, path, before)
-    on = reduce(lambda a, b: a & b, [F.col(f"s.{k}") == F.col(f"t.{k}") for k in keys])
-    (
+    on = reduce(lambda a, b: a & b, [F.col(f"s.{k}") == F.col(f"t.{k}") for k in policy.keys])
+    merge = (
         DeltaTable.forPath(spark, path)
         .alias("t")
         .merge(df.alias("s"), on)
-        .whenMatchedUpdateAll(condition=_newer(order_by))
+        .whenMatchedUpdateAll(condition=policy.update_condition())
         .whenNotMatchedInsertAll()
-        .execute()
     )
+    if policy.delete_missing:
+        merge = merge.whenNotMatchedBySourceDelete()
+    merge.execute()
     return _metrics_since(spark, path, before)
 
 

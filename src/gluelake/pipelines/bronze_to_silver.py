@@ -10,6 +10,7 @@ from gluelake import logs
 from gluelake.contracts.tables import RUN_LINEAGE, bronze_columns, quarantine_table, zone_table
 from gluelake.errors import ConfigError
 from gluelake.io import tables
+from gluelake.io.tables import MergePolicy
 from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
 from gluelake.transforms import MESSAGES, REASONS
 from gluelake.transforms.conform import add_time_partitions
@@ -85,7 +86,12 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             duplicates_dropped=0,
         )
     )
-    published = publish_upsert(spark, ctx, result, (silver, table), (quarantined, q_table))
+    # Silver is rebuilt from the whole of bronze: a row changes when anything it was
+    # computed from changed (a restated factor too), and a key that no longer passes
+    # (now quarantined, or gone from bronze) is removed.
+    data_columns = tuple(col.name for col in table.all_columns if col.name not in lineage)
+    policy = MergePolicy(keys=c.primary_key, changed=data_columns, delete_missing=True)
+    published = publish_upsert(spark, ctx, result, (silver, table), (quarantined, q_table), policy)
     for df in (bronze, checked, silver, quarantined):
         df.unpersist()
     return published

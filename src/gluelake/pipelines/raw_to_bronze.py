@@ -9,6 +9,7 @@ from gluelake import logs
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
 from gluelake.io import raw
+from gluelake.io.tables import MergePolicy
 from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
 from gluelake.transforms import SOURCE_FILE
 from gluelake.transforms.dedup import deduplicate
@@ -74,7 +75,10 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             duplicates_dropped=n_valid - n_written,
         )
     )
-    published = publish_upsert(spark, ctx, result, (bronze, table), (quarantined, q_table))
+    # Latest by the contract's ordering wins; on a tie the later-delivered file does,
+    # as in dedup. A re-run of the same files therefore changes nothing.
+    policy = MergePolicy(keys=c.primary_key, newer_by=(*c.order_by, SOURCE_FILE))
+    published = publish_upsert(spark, ctx, result, (bronze, table), (quarantined, q_table), policy)
     for df in (source, checked, bronze, quarantined):
         df.unpersist()
     return published

@@ -45,6 +45,7 @@ class StageResult:
     duplicates_dropped: int
     inserted: int = 0
     updated: int = 0
+    deleted: int = 0
     output_rows: int = 0
 
     def as_fields(self) -> dict[str, Any]:
@@ -81,23 +82,32 @@ def publish_upsert(
     result: StageResult,
     data: tuple[DataFrame, TableSpec],
     quarantine: tuple[DataFrame, TableSpec],
+    policy: tables.MergePolicy,
 ) -> StageResult:
     """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows.
     Returns ``result`` with the write counts."""
     (df, table), (q_df, q_table) = data, quarantine
     pass_gate(ctx, df, table)
-    c = ctx.contract
-    with logs.step(log, "write", dataset=c.name, zone=table.zone) as done:
+    with logs.step(log, "write", dataset=ctx.contract.name, zone=table.zone) as done:
         metrics = tables.merge_upsert(
-            spark, df, path=ctx.layout.table(table), table=table,
-            keys=c.primary_key, order_by=c.order_by,
-        )  # fmt: skip
+            spark, df, path=ctx.layout.table(table), table=table, policy=policy
+        )
         q_metrics = tables.insert_new(spark, q_df, path=ctx.layout.table(q_table), key="record_id")
         done.update(
             inserted=metrics.inserted,
             updated=metrics.updated,
+            deleted=metrics.deleted,
             quarantine_inserted=q_metrics.inserted,
         )
+    if metrics.source_rows is not None and metrics.source_rows != result.rows_written:
+        raise ReconciliationError(
+            f"{result.stage} {result.dataset}: counted {result.rows_written} rows to write, "
+            f"Delta received {metrics.source_rows}"
+        )
     return replace(
-        result, inserted=metrics.inserted, updated=metrics.updated, output_rows=result.rows_written
+        result,
+        inserted=metrics.inserted,
+        updated=metrics.updated,
+        deleted=metrics.deleted,
+        output_rows=result.rows_written,
     )
