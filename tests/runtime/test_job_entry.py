@@ -87,3 +87,16 @@ def test_help_lists_every_command_with_a_purpose():
         [sys.executable, "-m", "gluelake.cli", "--help"], capture_output=True, text=True, check=True
     )
     assert "run one stage" in result.stdout
+
+
+def test_unexpected_failure_exits_2_not_the_gate_code(monkeypatch, capsys):
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr("gluelake.runtime.job.run_stage", boom)
+    monkeypatch.setattr("gluelake.runtime.job.build_local_session", lambda: None)
+    code = main("silver_to_gold", "1.0.0", ["--dataset", "emissions", "--lake-root", "lake/none"])
+    assert code == 2
+    crash = [json.loads(line) for line in capsys.readouterr().err.splitlines() if '"stage.crashed"' in line]
+    assert crash[0]["error"] == "RuntimeError" and crash[0]["reason"] == "disk on fire"
+    assert "Traceback" in crash[0]["exception"]

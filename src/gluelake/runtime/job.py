@@ -118,7 +118,8 @@ def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResu
 
 
 def main(stage: str, job_version: str, argv: Sequence[str]) -> int:
-    """Run one stage; exit 0 when published, 1 when a quality gate blocked it, 2 on error."""
+    """Run one stage; exit 0 when published, 1 when a quality gate blocked it, 2 on any
+    error (a known one logs its reason; anything else also logs its traceback)."""
     logs.configure()
     try:
         args = parse_job_args(stage, argv)
@@ -137,6 +138,14 @@ def main(stage: str, job_version: str, argv: Sequence[str]) -> int:
     except GluelakeError as exc:
         logs.event(
             log, "stage.failed", level=40, stage=stage, error=type(exc).__name__, reason=str(exc)
+        )
+        return EXIT_ERROR
+    except Exception as exc:  # a bug or an infrastructure failure: still exit 2, not 1
+        first_line = (str(exc).strip().splitlines() or [""])[0][:500]
+        log.error(
+            "stage.crashed",
+            exc_info=True,
+            extra={"fields": {"stage": stage, "error": type(exc).__name__, "reason": first_line}},
         )
         return EXIT_ERROR
     return EXIT_OK
