@@ -97,6 +97,23 @@ def test_unexpected_failure_exits_2_not_the_gate_code(monkeypatch, capsys):
     monkeypatch.setattr("gluelake.runtime.job.build_local_session", lambda: None)
     code = main("silver_to_gold", "1.0.0", ["--dataset", "emissions", "--lake-root", "lake/none"])
     assert code == 2
-    crash = [json.loads(line) for line in capsys.readouterr().err.splitlines() if '"stage.crashed"' in line]
+    crash = [
+        json.loads(line)
+        for line in capsys.readouterr().err.splitlines()
+        if '"stage.crashed"' in line
+    ]
     assert crash[0]["error"] == "RuntimeError" and crash[0]["reason"] == "disk on fire"
     assert "Traceback" in crash[0]["exception"]
+
+
+def test_log_lines_never_carry_hash_pad_literals():
+    import logging
+
+    from gluelake.logs import JsonFormatter
+
+    pad = "36" * 64
+    record = logging.LogRecord(
+        "gluelake.x", logging.ERROR, __file__, 1, f"plan: unhex({pad})", (), None
+    )
+    line = JsonFormatter().format(record)
+    assert pad not in line and "[redacted]" in line

@@ -13,7 +13,10 @@ def test_session_settings_match_glue_expectations(spark):
     assert conf.get("spark.sql.session.timeZone") == "UTC"
     assert conf.get("spark.sql.variable.substitute") == "false"
     assert conf.get("spark.sql.extensions") == "io.delta.sql.DeltaSparkSessionExtension"
-    assert conf.get("spark.sql.catalog.spark_catalog") == "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+    assert (
+        conf.get("spark.sql.catalog.spark_catalog")
+        == "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+    )
     assert conf.get("spark.ui.enabled") == "false"
     assert spark.version == "3.5.6"
 

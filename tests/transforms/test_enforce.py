@@ -145,3 +145,19 @@ def test_missing_optional_column_becomes_null(spark):
     del record["source"]
     row = enforce(spark, [record]).first()
     assert row["_reasons"] == [] and row["source"] is None
+
+
+def test_extra_decimal_places_are_quarantined_not_rounded(spark):
+    rows = enforce(
+        spark, [{**good(), "quantity": "12.34567"}, {**good(), "quantity": "12.3400"}]
+    ).collect()
+    assert rows[0]["_reasons"] == ["scale_exceeded:quantity"]
+    assert "expected at most 4 decimal places, found '12.34567'" in rows[0]["_messages"][0]
+    assert rows[1]["_reasons"] == []
+
+
+def test_values_shown_in_messages_are_scrubbed(spark):
+    row = enforce(spark, [{**good(), "unit": "call +44 20 7946 0000"}]).first()
+    assert row["_messages"] == [
+        "unit: expected one of ['Wh', 'kWh', 'MWh', 'GWh', 'MJ', 'GJ', 'therm', 'L', 'm3', 'gal', 'g', 'kg', 't', 'lb', 'm', 'km', 'mi'], found 'call [PHONE]'"
+    ]

@@ -110,3 +110,11 @@ def test_conversion_table_is_symmetric_within_families():
     assert table[("kWh", "MWh")] == Decimal("0.001")
     assert table[("t", "kg")] == Decimal(1000)
     assert ("kWh", "L") not in table
+
+
+def test_emission_too_large_for_its_type_is_quarantined_not_null(spark):
+    row = enrich(
+        spark, [("a", "electricity", "EF-E", Decimal("999999999999"), "GWh", datetime(2025, 8, 1))]
+    )[0]
+    assert row["_reasons"] == ["emission_overflow:quantity"]
+    assert row["emissions_kg_co2e"] is None

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
+from datetime import datetime
 
 import pytest
 from pyspark.sql import functions as F
+from support import raw_frame
 
 from gluelake.contracts.model import PiiPolicy
-from gluelake.transforms.pii import mask, scrub
+from gluelake.transforms.enforce import enforce_contract
+from gluelake.transforms.pii import mask, mask_pii, scrub
 
 KEY = b"test-key-0123456789abcdef"
 VALUES = [
@@ -148,3 +152,49 @@ def test_scrub_replaces_contacts_inside_free_text(spark):
         "order 12345 shipped", "on 2025-01-02 at 1742014155000, id 0123456789ab",
         "ring [PHONE] or [PHONE]", "amex [CARD]",
     ]  # fmt: skip
+
+
+def test_undeclared_fields_are_redacted_by_name_or_scrubbed(spark, contracts):
+    record = {
+        "tenant_id": "tenant-001", "activity_id": "a", "activity_type": "diesel", "emission_factor_id": "EF-A",
+        "quantity": 1, "unit": "L", "timestamp": "2025-01-01T00:00:00Z",
+        "contact_name": "Ann Lee", "home_address": "1 Main St", "user_id": "u-77",
+        "cost_center": "CC-1 ann@lee.example", "usage_note": "ok",
+    }  # fmt: skip
+    row = (
+        raw_frame(spark, [record])
+        .transform(
+            enforce_contract,
+            contract=contracts["emissions"],
+            now=datetime(2026, 1, 1),
+        )
+        .transform(mask_pii, contract=contracts["emissions"], key=KEY)
+        .first()
+    )
+    rescued = json.loads(row["_rescued_data"])
+    assert rescued == {
+        "contact_name": "[REDACTED]", "home_address": "[REDACTED]", "user_id": "[REDACTED]",
+        "cost_center": "CC-1 [EMAIL]", "usage_note": "ok",
+    }  # fmt: skip
+    for value in ("Ann Lee", "1 Main St", "u-77", "ann@lee.example"):
+        assert value not in row["_raw"]
+
+
+def test_unparseable_json_masks_personal_keys_however_quoted(spark, contracts):
+    lines = [
+        '{"submitted_by_name": "Ann Lee", "submitted_by_email": "ann@x.example", "quantity": 1',
+        "{'submitted_by_name': 'Bo Kim', submitted_by_email: bo@x.example",
+        '{"tenant_id": "tenant-001", "submitted_by_name": "Cy Dee',
+    ]
+    out = [
+        r[0]
+        for r in raw_frame(spark, lines)
+        .transform(enforce_contract, contract=contracts["emissions"], now=datetime(2026, 1, 1))
+        .transform(mask_pii, contract=contracts["emissions"], key=KEY)
+        .select("_raw")
+        .collect()
+    ]
+    text = " ".join(out)
+    for value in ("Ann Lee", "ann@x.example", "Bo Kim", "bo@x.example", "Cy Dee"):
+        assert value not in text
+    assert '"submitted_by_name": "[REDACTED]"' in out[0] and '"quantity": 1' in out[0]

@@ -135,7 +135,8 @@ def test_to_quarantine_and_record_as_json(spark):
         [("file-1", ["cast_failed:v", "not_allowed:k"], "m1; m2", '{"k":"t1","v":5}', "file-1")],
         "record_id string, reason_codes array<string>, message string, record string, _source_file string",
     ).withColumn(
-        "record_id", F.sha2(F.concat_ws("\n", F.lit("file-1"), F.lit('{"k":"t1","v":5}')), 256)
+        "record_id",
+        F.sha2(F.concat_ws("\n", F.lit("file-1"), F.lit('{"k":"t1","v":5}'), F.lit("1")), 256),
     )
     assert_df_equality(out, expected, ignore_nullable=True)
 
@@ -169,3 +170,18 @@ def test_enrich_with_factors(spark):
         "emissions_kg_co2e decimal(28,6), scope int, category string, _reasons array<string>",
     )
     assert_df_equality(out, expected, ignore_nullable=True)
+
+
+def test_quarantine_ids_differ_for_records_that_mask_alike(spark):
+    df = spark.createDataFrame(
+        [("f", '{"name": "[REDACTED]"', "h1", ["malformed_record"], ["m"]),
+         ("f", '{"name": "[REDACTED]"', "h2", ["malformed_record"], ["m"])],
+        "_source_file string, _raw string, _record_order string, _reasons array<string>, _messages array<string>",
+    )  # fmt: skip
+    ids = [r["record_id"] for r in df.transform(to_quarantine).collect()]
+    assert len(set(ids)) == 2
+    again = [
+        r["record_id"]
+        for r in df.orderBy(F.desc("_record_order")).transform(to_quarantine).collect()
+    ]
+    assert sorted(again) == sorted(ids)

@@ -8,3 +8,6 @@ RAW_FIELDS = "_fields"
 SOURCE_FILE = "_source_file"
 REASONS = "_reasons"
 MESSAGES = "_messages"
+RESCUED = "_rescued_data"
+# Hash of the unmasked record text: only orders records whose masked text is identical.
+RECORD_ORDER = "_record_order"

@@ -13,10 +13,10 @@ from pyspark.sql import types as T
 from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.types import parse_type
-from gluelake.transforms import MESSAGES, RAW_FIELDS, REASONS
+from gluelake.transforms import MESSAGES, RAW_FIELDS, REASONS, RESCUED
+from gluelake.transforms.pii import scrub
 from gluelake.transforms.timestamps import parse_timestamp
 
-RESCUED = "_rescued_data"
 _INTEGER = r"^\s*[+-]?\d+\s*$"
 _SHOWN_CHARS = 40
 
@@ -30,7 +30,8 @@ def _found(col: ContractColumn, raw: Column) -> Column:
     """What was found, for messages: never the value of a personal-data column."""
     if col.pii is not None:
         return F.lit("a value (withheld: personal data)")
-    return F.concat(F.lit("'"), F.substring(raw, 1, _SHOWN_CHARS), F.lit("'"))
+    # Scrubbed too: a non-personal column can still carry a pasted email or phone number.
+    return F.concat(F.lit("'"), scrub(F.substring(raw, 1, _SHOWN_CHARS)), F.lit("'"))
 
 
 def cast_value(raw: Column, type_text: str) -> Column:
@@ -61,6 +62,20 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
     if not col.nullable:
         issues.append(
             _issue(raw.isNull(), f"required_missing:{col.name}", f"{col.name}: required, missing")
+        )
+    dtype = parse_type(col.type)
+    if isinstance(dtype, T.DecimalType):
+        # Casting rounds extra decimal places away silently; the contract's scale is a rule.
+        exact = F.trim(raw).cast("decimal(38,18)")
+        issues.append(
+            _issue(
+                typed.isNotNull() & exact.isNotNull() & (exact != typed),
+                f"scale_exceeded:{col.name}",
+                F.concat(
+                    F.lit(f"{col.name}: expected at most {dtype.scale} decimal places, found "),
+                    _found(col, raw),
+                ),
+            )
         )
     issues.append(
         _issue(

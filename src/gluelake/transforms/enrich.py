@@ -114,6 +114,23 @@ def enrich_with_factors(
             ),
         ),
     ]
+    # A product too large for its decimal type turns null: never publish that as a value.
+    overflow = matched & conversion.isNotNull() & emissions.isNull()
+    issues.append(
+        F.when(
+            overflow,
+            F.struct(
+                F.lit(f"emission_overflow:{spec.quantity}").alias("code"),
+                F.concat(
+                    F.lit(f"{spec.quantity}: "),
+                    F.col(spec.quantity).cast("string"),
+                    F.lit(" "),
+                    F.col(spec.unit),
+                    F.lit(" gives emissions beyond decimal(28,6)"),
+                ).alias("message"),
+            ),
+        )
+    )
     found = F.filter(F.array(*issues), lambda i: i.isNotNull())
     ok = F.size(found) == 0
     return joined.withColumns(

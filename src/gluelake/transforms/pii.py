@@ -14,8 +14,7 @@ from pyspark.sql import functions as F
 
 from gluelake.contracts.model import DatasetContract, PiiPolicy
 from gluelake.errors import ConfigError
-from gluelake.transforms import RAW_FIELDS, RAW_TEXT
-from gluelake.transforms.enforce import RESCUED
+from gluelake.transforms import RAW_FIELDS, RAW_TEXT, RECORD_ORDER, RESCUED
 
 REDACTED = "[REDACTED]"
 _BLOCK = 64  # SHA-256 block size in bytes
@@ -29,6 +28,11 @@ SCRUB_RULES: tuple[tuple[str, str], ...] = (
     (r"\+\d[\d ().-]{6,}\d(?!\d)", "[PHONE]"),
     (r"(?<![\w.-])0\d{2,4} \d{3,4} ?\d{3,4}(?![\w.-])", "[PHONE]"),
     (r"(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w.-])", "[PHONE]"),
+)
+# Names of undeclared fields whose values are treated as personal data.
+PERSONAL_FIELD_NAME = (
+    r"(?i)(^|[_-])(age|dob|ssn|ip|zip|fax|iban|card|user|login|gender|person|contact|passport"
+    r"|address|street|post_?code|mobile|phone|birth\w*)([_-]|$)|name|mail|phone"
 )
 AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (0, 17, "0-17"),
@@ -155,12 +159,19 @@ def _mask_raw_text(text: Column, contract: DatasetContract) -> Column:
         )
     out = text
     for col in contract.pii_columns:
+        # The key double-, single- or un-quoted; the value quoted, bare, or cut off.
         out = F.regexp_replace(
             out,
-            rf'("{col.name}"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^,}}\s]*)',
+            rf"""(["']?{col.name}["']?\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^,}}\s]*)""",
             f'$1"{REDACTED}"',
         )
     return scrub(out)
+
+
+def mask_unknown_field(name: Column, value: Column) -> Column:
+    """A field the contract does not declare is unclassified: redact it when its name
+    suggests personal data, scrub contact details out of it otherwise."""
+    return F.when(name.rlike(PERSONAL_FIELD_NAME), F.lit(REDACTED)).otherwise(scrub(value))
 
 
 def mask_pii(df: DataFrame, *, contract: DatasetContract, key: bytes | None) -> DataFrame:
@@ -177,22 +188,25 @@ def mask_pii(df: DataFrame, *, contract: DatasetContract, key: bytes | None) -> 
     dropped = F.array(*[F.lit(c.name) for c in pii if c.pii and c.pii.kind == "drop"], F.lit(""))
 
     def mask_field(k: Column, v: Column) -> Column:
-        out = F.when(~k.isin(list(known)), scrub(v))  # unknown fields may carry anything
+        out = F.when(~k.isin(list(known)), mask_unknown_field(k, v))
         for c in pii:
             if c.pii is not None:
                 out = out.when(k == c.name, mask(v, c.pii, key, type_text="string"))
         return out.otherwise(v)
 
-    record = F.when(
-        fields.isNotNull(),
-        F.to_json(
-            F.transform_values(
-                F.map_filter(fields, lambda k, _: ~F.array_contains(dropped, k)), mask_field
-            )
-        ),
-    ).otherwise(_mask_raw_text(F.col(RAW_TEXT), contract))
+    kept = F.transform_values(
+        F.map_filter(fields, lambda k, _: ~F.array_contains(dropped, k)), mask_field
+    )
+    record = F.when(fields.isNotNull(), F.to_json(kept)).otherwise(
+        _mask_raw_text(F.col(RAW_TEXT), contract)
+    )
     if RESCUED in df.columns:
-        masked[RESCUED] = scrub(F.col(RESCUED))
+        declared = F.array(*[F.lit(n) for n in sorted(known)])
+        unknown = F.map_filter(kept, lambda k, _: ~F.array_contains(declared, k))
+        masked[RESCUED] = F.when(F.size(F.map_keys(unknown)) > 0, F.to_json(unknown))
     drop = [c.name for c in pii if c.pii is not None and c.pii.kind == "drop"]
-    # The field map still holds the original values: it must not outlive this step.
-    return df.withColumns({**masked, RAW_TEXT: record}).drop(*drop, RAW_FIELDS)
+    # The field map and the original text still hold personal values: neither may outlive
+    # this step. The record's hash only orders identical masked records (see quarantine).
+    return df.withColumns(
+        {**masked, RECORD_ORDER: F.sha2(F.col(RAW_TEXT), 256), RAW_TEXT: record}
+    ).drop(*drop, RAW_FIELDS)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from gluelake.transforms import MESSAGES, RAW_TEXT, REASONS, SOURCE_FILE
+from gluelake.transforms import MESSAGES, RAW_TEXT, REASONS, RECORD_ORDER, SOURCE_FILE
 
 
 def has_reasons() -> Column:
@@ -14,9 +14,17 @@ def has_reasons() -> Column:
 
 def to_quarantine(df: DataFrame) -> DataFrame:
     """Reason codes, a readable message and the (already masked) record; ``record_id``
-    identifies the same record from the same file across re-runs."""
+    identifies the same record of the same file across re-runs."""
+    # Masking can make different records read the same (two truncated lines differing only
+    # in a redacted name): number identical masked records within a file, so none collide.
+    order = F.col(RECORD_ORDER) if RECORD_ORDER in df.columns else F.col(RAW_TEXT)
+    occurrence = (
+        F.row_number().over(Window.partitionBy(SOURCE_FILE, RAW_TEXT).orderBy(order)).cast("string")
+    )
     return df.select(
-        F.sha2(F.concat_ws("\n", F.col(SOURCE_FILE), F.col(RAW_TEXT)), 256).alias("record_id"),
+        F.sha2(F.concat_ws("\n", F.col(SOURCE_FILE), F.col(RAW_TEXT), occurrence), 256).alias(
+            "record_id"
+        ),
         F.col(REASONS).alias("reason_codes"),
         F.array_join(F.col(MESSAGES), "; ").alias("message"),
         F.col(RAW_TEXT).alias("record"),
