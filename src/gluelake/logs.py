@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _CONFIGURED = False
+_HASH_PADS = re.compile(r"(?i)[0-9a-f]{128}")
 
 
 class JsonFormatter(logging.Formatter):
@@ -28,7 +30,8 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        # Error text can quote a query plan, and plans hold the keyed hash's pad literals.
+        return _HASH_PADS.sub("[redacted]", json.dumps(entry, default=str))
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
