@@ -23,7 +23,7 @@ KEY = "end-to-end-test-key-0123"
 
 
 def args(stage: str, dataset: str, lake: Path) -> JobArgs:
-    return JobArgs(stage, dataset, str(lake), ROOT / "schemas", None, (), None, None)
+    return JobArgs(stage, dataset, str(lake), str(ROOT / "schemas"), None, (), None, None)
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ def test_glue_style_arguments_are_accepted_and_glue_extras_ignored():
         "gluelake-raw-to-bronze",
     )
     assert args.ingest_dates == ("2026-01-05", "2026-01-06", "2026-01-07")
-    assert args.schemas_dir == ROOT / "schemas"
+    assert args.schemas_dir == str(ROOT / "schemas")
 
 
 def test_glue_is_detected_from_its_own_arguments():

@@ -7,13 +7,13 @@ import argparse
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from pyspark.sql import SparkSession
 
 from gluelake import logs
 from gluelake.contracts import DatasetContract, load_contracts
 from gluelake.errors import ConfigError, GateFailed, GluelakeError
+from gluelake.io.config_files import local_folder
 from gluelake.io.layout import LakeLayout
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
@@ -39,11 +39,12 @@ class JobArgs:
     stage: str
     dataset: str
     lake_root: str
-    schemas_dir: Path
+    schemas_dir: str  # folder or s3:// prefix
     run_id: str | None
     ingest_dates: tuple[str, ...]
     pii_key_secret: str | None
     glue_job_name: str | None
+    expectations_dir: str | None = None  # folder or s3:// prefix; None: the default
 
 
 def _parser(stage: str) -> argparse.ArgumentParser:
@@ -52,6 +53,10 @@ def _parser(stage: str) -> argparse.ArgumentParser:
     p.add_argument("--dataset", required=True)
     p.add_argument("--lake-root", "--lake_root", dest="lake_root", required=True)
     p.add_argument("--schemas-dir", "--schemas_dir", dest="schemas_dir", default=None)
+    p.add_argument(
+        "--expectations-dir", "--expectations_dir", dest="expectations_dir", default=None,
+        help="folder or s3:// prefix of the quality suites (default: expectations/)",
+    )  # fmt: skip
     p.add_argument("--run-id", "--run_id", dest="run_id", default=None)
     p.add_argument(
         "--ingest-date", "--ingest_date", dest="ingest_dates", action="append", default=[],
@@ -66,7 +71,7 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r}; expected one of {sorted(STAGES)}")
     ns, _glue_extras = _parser(stage).parse_known_args(list(argv))
-    schemas = Path(ns.schemas_dir) if ns.schemas_dir else project_root() / "schemas"
+    schemas = ns.schemas_dir or str(project_root() / "schemas")
     dates = tuple(d for arg in ns.ingest_dates for d in arg.split(",") if d)
     return JobArgs(
         stage,
@@ -77,6 +82,7 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
         dates,
         ns.pii_key_secret,
         ns.glue_job_name,
+        ns.expectations_dir,
     )
 
 
@@ -95,9 +101,10 @@ def _contract(args: JobArgs, contracts: dict[str, DatasetContract], zone: str) -
 def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResult:
     """Everything that can fail without data fails first: contracts, gate, PII key."""
     zone, stage = STAGES[args.stage]
-    contracts = load_contracts(args.schemas_dir)
+    contracts = load_contracts(local_folder(args.schemas_dir))
     contract = _contract(args, contracts, zone)
-    gate = make_gate(contract, zone)
+    suites = local_folder(args.expectations_dir) if args.expectations_dir else None
+    gate = make_gate(contract, zone, suites_dir=suites)
     needs_key = args.stage == "raw_to_bronze" and any(
         col.pii is not None and col.pii.kind == "hash" for col in contract.columns
     )
