@@ -29,9 +29,9 @@ def _versions(spark: SparkSession, path: str) -> list[int]:
     return [r.version for r in DeltaTable.forPath(spark, path).history().collect()]
 
 
-def _publish(outcome: GateOutcome, df: DataFrame, path: str) -> None:
+def _publish(outcome: GateOutcome, df: DataFrame, path: str, c: DatasetContract) -> None:
     """What a stage does: nothing is written unless the gate passed."""
-    require_pass(outcome)
+    require_pass(outcome, table=zone_table(c, "bronze"))
     df.write.format("delta").mode("append").save(path)
 
 
@@ -71,7 +71,7 @@ def test_critical_failure_leaves_the_delta_version_unchanged(
 
     assert not outcome.passed
     with pytest.raises(GateFailed) as failed:
-        _publish(outcome, bad, path)
+        _publish(outcome, bad, path, readings)
     assert _versions(spark, path) == before
     assert spark.read.format("delta").load(path).count() == 1
     message = str(failed.value)
@@ -99,7 +99,7 @@ def test_warning_is_reported_but_does_not_block(
     df = make_df([reading(reading_id="r2", email="alice@example.com"), reading(reading_id="r3")])
 
     outcome = _check(gate, df, readings, lake)
-    _publish(outcome, df, path)
+    _publish(outcome, df, path, readings)
 
     assert outcome.passed
     assert len(_versions(spark, path)) == len(before) + 1

@@ -11,10 +11,10 @@ from pyspark.sql import DataFrame, SparkSession
 from gluelake import logs
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
-from gluelake.errors import GateFailed, ReconciliationError
+from gluelake.errors import ReconciliationError
 from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
-from gluelake.quality.gate import Gate
+from gluelake.quality.gate import Gate, require_pass
 from gluelake.run import RunInfo
 
 log = logs.get_logger(__name__)
@@ -70,10 +70,7 @@ def pass_gate(ctx: StageContext, df: DataFrame, table: TableSpec) -> None:
             df, table=table, contract=ctx.contract, layout=ctx.layout, run=ctx.run
         )
         done.update(passed=outcome.passed, warnings=len(outcome.warnings))
-    if not outcome.passed:
-        raise GateFailed(
-            f"{table.zone} {table.name}: quality gate failed, nothing published\n{outcome.summary}"
-        )
+    require_pass(outcome, table=table)
 
 
 def publish_upsert(

@@ -60,10 +60,12 @@ class OpenGate:
         return GateOutcome(passed=True, summary="no gate configured")
 
 
-def require_pass(outcome: GateOutcome) -> None:
-    """Raise GateFailed unless the gate passed; call it before writing anything."""
+def require_pass(outcome: GateOutcome, *, table: TableSpec) -> None:
+    """Raise GateFailed unless the gate passed; stages call it before writing anything."""
     if not outcome.passed:
-        raise GateFailed(outcome.summary)
+        raise GateFailed(
+            f"{table.zone} {table.name}: quality gate failed, nothing published\n{outcome.summary}"
+        )
 
 
 class ExpectationsGate:
