@@ -81,3 +81,24 @@ def test_csv_source_with_a_malformed_row(spark, tmp_path):
         .collect()
     )
     assert "bo@x.example" not in records and "u2" not in records
+
+
+def test_csv_files_with_columns_in_another_order_fail_instead_of_shifting(spark, tmp_path):
+    doc = contract_doc("assessments")
+    doc["source"] = {"format": "csv", "path": "raw/assessments"}
+    contract = contract_from(doc)
+    header = "assessment_id,user_id,region,type,score,duration_seconds,timestamp"
+    land(
+        tmp_path,
+        "assessments",
+        "a.csv",
+        f"{header}\nasm-0123456789ab,u1,emea,final,88.5,600,2025-01-02\n",
+    )
+    land(
+        tmp_path,
+        "assessments",
+        "b.csv",
+        "user_id,assessment_id,region,type,score,duration_seconds,timestamp\nu2,asm-0123456789ac,emea,final,70,60,2025-01-02\n",
+    )
+    with pytest.raises(SourceError, match="CSV files disagree on their header"):
+        raw_to_bronze.run(spark, context(contract, tmp_path))

@@ -12,11 +12,11 @@ import yaml
 
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import ConfigError
+from gluelake.runtime.job import SCRIPT_VERSION
 
 GLUE_VERSION = "5.1"
 STAGE_ZONES = {"raw_to_bronze": "bronze", "bronze_to_silver": "silver", "silver_to_gold": "gold"}
 _CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
-_SCRIPT_VERSION = re.compile(r'^JOB_VERSION = "([^"]+)"$', re.MULTILINE)
 REQUIRED_ARGUMENTS = {"--datalake-formats": "delta"}
 
 
@@ -93,7 +93,7 @@ def _job(path: Path, project: Path) -> GlueJob:
     script = project / job.script
     if not script.is_file():
         raise ConfigError(f"{path}: script {job.script} does not exist")
-    found = _SCRIPT_VERSION.search(script.read_text(encoding="utf-8"))
+    found = SCRIPT_VERSION.search(script.read_text(encoding="utf-8"))
     if found is None or found.group(1) != job.version:
         raise ConfigError(
             f"{path}: version {job.version!r} does not match JOB_VERSION in {job.script} "

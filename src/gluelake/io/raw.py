@@ -52,7 +52,9 @@ def _read_json_lines(spark: SparkSession, paths: list[str]) -> DataFrame:
 
 
 def _read_csv(spark: SparkSession, paths: list[str], options: dict[str, str]) -> DataFrame:
-    opts = {"header": "true", **options, "recursiveFileLookup": "true"}
+    # enforceSchema=false: every file's header is checked against the first file's, so a
+    # file with its columns in another order fails instead of shifting values.
+    opts = {"header": "true", **options, "recursiveFileLookup": "true", "enforceSchema": "false"}
     header = spark.read.options(**opts).csv(paths).columns
     schema = T.StructType(
         [T.StructField(n, T.StringType()) for n in header]
@@ -74,3 +76,20 @@ def _read_csv(spark: SparkSession, paths: list[str], options: dict[str, str]) ->
         F.when(F.col(_CORRUPT).isNull(), fields).alias(RAW_FIELDS),
         F.input_file_name().alias(SOURCE_FILE),
     )
+
+
+def count_records(df: DataFrame, contract: DatasetContract, layout: LakeLayout) -> int:
+    """The first action on a raw batch: where a source's own structure is found wanting."""
+    try:
+        return df.count()
+    except Exception as exc:  # the reader's error surfaces here, wrapped by py4j
+        text = str(exc)
+        if "CSV header does not conform to the schema" in text:
+            detail = text[text.index("CSV header") :].splitlines()
+            raise SourceError(
+                contract.name,
+                layout.raw(contract),
+                "CSV files disagree on their header (columns must be in the same order): "
+                + " ".join(line.strip() for line in detail[:5]),
+            ) from None
+        raise

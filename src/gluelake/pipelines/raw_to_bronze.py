@@ -28,7 +28,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
 
     with logs.step(log, "read", dataset=c.name, zone="raw") as done:
         source = raw.read_raw(spark, ctx.layout, c, ingest_dates=ctx.ingest_dates).cache()
-        rows_read = source.count()
+        rows_read = raw.count_records(source, c, ctx.layout)
         # A small distinct list of field names; needed to fail fast on a missing column.
         present = {r["name"] for r in source.transform(field_names).collect()}
         done.update(rows=rows_read, fields=len(present))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -32,6 +33,14 @@ STAGES: dict[str, tuple[str, Stage]] = {
     "silver_to_gold": ("gold", silver_to_gold.run),
 }
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+SCRIPT_VERSION = re.compile(r'^JOB_VERSION = "([^"]+)"$', re.MULTILINE)
+
+
+def script_version(stage: str) -> str | None:
+    """JOB_VERSION of ``jobs/<stage>/main.py`` in the project checkout, if there is one."""
+    script = project_root() / "jobs" / stage / "main.py"
+    found = SCRIPT_VERSION.search(script.read_text(encoding="utf-8")) if script.is_file() else None
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)

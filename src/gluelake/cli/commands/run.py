@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from gluelake.runtime.job import STAGES, main
+from gluelake.runtime.job import STAGES, main, script_version
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,4 +22,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle(args: argparse.Namespace) -> int:
     from gluelake import __version__
 
-    return main(args.stage, __version__, args.job_args)
+    # Stamp the same job version the script would, so lineage does not depend on the runner.
+    return main(args.stage, script_version(args.stage) or __version__, args.job_args)
