@@ -12,6 +12,7 @@ from pyspark.sql import DataFrame, SparkSession
 from gluelake.contracts.tables import TableSpec, quality_results_table
 from gluelake.errors import SourceError
 from gluelake.io.layout import LakeLayout
+from gluelake.io.tables import read_table
 from gluelake.quality.results import Validation
 
 
@@ -93,18 +94,6 @@ def store_validation(
 
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
-    """An existing lake table (Delta or Parquet, as the table spec says)."""
-    try:
-        if table.format == "delta":
-            return spark.read.format("delta").load(path)
-        return spark.read.parquet(path)
-    except AnalysisException as exc:
-        raise SourceError(
-            table.dataset, path, f"cannot read {table.zone} table {table.name}: {_first_line(exc)}"
-        ) from None
 
 
 def read_sample(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:

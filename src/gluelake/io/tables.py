@@ -40,8 +40,9 @@ def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
             return spark.read.format("delta").load(path)
         return spark.read.parquet(path)
     except AnalysisException as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise SourceError(
-            table.dataset, path, f"cannot read {table.zone} table {table.name}: {exc}"
+            table.dataset, path, f"cannot read {table.zone} table {table.name}: {first_line}"
         ) from None
 
 

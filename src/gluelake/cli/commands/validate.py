@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle(args: argparse.Namespace) -> int:
     from gluelake.io import quality_store
     from gluelake.io.layout import LakeLayout
+    from gluelake.io.tables import read_table
     from gluelake.quality.factory import make_gate
     from gluelake.quality.junit import render_junit
     from gluelake.quality.report_html import render_html
@@ -76,7 +77,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.path is not None:
             df = quality_store.read_sample(spark, args.path, table)
         else:
-            df = quality_store.read_table(spark, layout.table(table), table)
+            df = read_table(spark, layout.table(table), table)
         df = df.cache()
         v = gate.validate(df, table=table, contract=contract, layout=layout, run_id=run_id, now=now)
         df.unpersist()
