@@ -160,3 +160,13 @@ def test_no_raw_pii_value_appears_in_any_output(spark, lake, contracts):
     blob = "\n".join(texts)
     leaked = sorted(v for v in pii if v in blob)
     assert leaked == []
+
+
+def test_athena_projection_lint_passes_on_the_generated_lake(lake, capsys):
+    from gluelake.cli import main as cli
+
+    root, _ = lake
+    assert cli(["athena", "lint", "--lake-root", str(root)]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    partitions = int(summary.split(" partition(s)")[0].rsplit(" ", 1)[1])
+    assert partitions > 20 and summary.endswith(": ok")
