@@ -9,10 +9,10 @@ CREATE EXTERNAL TABLE `gluelake_dev_gold`.`assessments_daily` (
   `min_score` DECIMAL(5, 2),
   `max_score` DECIMAL(5, 2),
   `total_duration_seconds` BIGINT,
-  `_run_id` STRING,
-  `_job_name` STRING,
-  `_job_version` STRING,
-  `_ingested_at` TIMESTAMP
+  `_run_id` STRING COMMENT 'Run that wrote the row.',
+  `_job_name` STRING COMMENT 'Job (stage) that wrote the row.',
+  `_job_version` STRING COMMENT 'Version of the job script that wrote the row.',
+  `_ingested_at` TIMESTAMP COMMENT 'When that run started (UTC).'
 )
 COMMENT 'Daily attempts, scores and durations by assessment type and region.'
 PARTITIONED BY (

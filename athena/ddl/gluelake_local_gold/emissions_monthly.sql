@@ -1,18 +1,18 @@
 -- Generated from the dataset contracts by `make ddl`; do not edit.
 CREATE EXTERNAL TABLE `gluelake_local_gold`.`emissions_monthly` (
-  `tenant_id` STRING,
-  `scope` INT,
-  `category` STRING,
+  `tenant_id` STRING COMMENT 'Tenant (customer organisation) that reported the activity.',
+  `scope` INT COMMENT 'GHG Protocol scope of the factor (1, 2 or 3).',
+  `category` STRING COMMENT 'Reporting category of the factor.',
   `total_kg_co2e` DECIMAL(38, 6),
   `record_count` BIGINT,
   `activity_types` BIGINT,
   `min_kg_co2e` DECIMAL(28, 6),
   `max_kg_co2e` DECIMAL(28, 6),
   `avg_kg_co2e` DECIMAL(32, 10),
-  `_run_id` STRING,
-  `_job_name` STRING,
-  `_job_version` STRING,
-  `_ingested_at` TIMESTAMP
+  `_run_id` STRING COMMENT 'Run that wrote the row.',
+  `_job_name` STRING COMMENT 'Job (stage) that wrote the row.',
+  `_job_version` STRING COMMENT 'Version of the job script that wrote the row.',
+  `_ingested_at` TIMESTAMP COMMENT 'When that run started (UTC).'
 )
 COMMENT 'Emissions by tenant, scope and category per month.'
 PARTITIONED BY (

@@ -93,8 +93,33 @@ class TableSpec:
         )
 
 
+# What the framework's own columns mean (they reach Athena and Glue as column comments).
+DESCRIPTIONS: dict[str, str] = {
+    "_run_id": "Run that wrote the row.",
+    "_job_name": "Job (stage) that wrote the row.",
+    "_job_version": "Version of the job script that wrote the row.",
+    "_ingested_at": "When that run started (UTC).",
+    "_source_file": "Raw file the record came from.",
+    "_rescued_data": "Fields the contract does not declare, as JSON (personal data masked).",
+    "year": "Year of the event time (UTC).",
+    "month": "Month of the event time (UTC), 1-12.",
+    "day": "Day of month of the event time (UTC).",
+    "factor_valid_from": "Start of the emission factor version applied.",
+    "factor_unit": "Unit the factor is expressed per.",
+    "kg_co2e_per_unit": "Factor applied: kg CO2e per factor unit.",
+    "quantity_in_factor_unit": "Quantity converted to the factor's unit (half-up, 8 places).",
+    "emissions_kg_co2e": "Emissions in kg CO2e (half-up, 6 places).",
+    "scope": "GHG Protocol scope of the factor (1, 2 or 3).",
+    "category": "Reporting category of the factor.",
+    "record_id": "Identifies the quarantined record across re-runs.",
+    "reason_codes": "Why the row was quarantined, e.g. cast_failed:quantity.",
+    "message": "Readable reasons; never shows personal data.",
+    "record": "The record as received, personal data masked.",
+}
+
+
 def _specs(pairs: tuple[tuple[str, str], ...]) -> list[ColumnSpec]:
-    return [ColumnSpec(n, t) for n, t in pairs]
+    return [ColumnSpec(n, t, description=DESCRIPTIONS.get(n, "")) for n, t in pairs]
 
 
 def masked_type(col: Column) -> str | None:
@@ -157,7 +182,10 @@ def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
     silver = {c.name: c for c in silver_columns(contract)}
     tables = []
     for agg in contract.aggregates:
-        dims = [ColumnSpec(d, silver[d].type, silver[d].nullable) for d in agg.dimensions]
+        dims = [
+            ColumnSpec(d, silver[d].type, silver[d].nullable, silver[d].description)
+            for d in agg.dimensions
+        ]
         measures = [
             ColumnSpec(m.name, measure_type(m, silver[m.column].type if m.column else None))
             for m in agg.measures

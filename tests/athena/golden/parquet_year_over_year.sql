@@ -1,16 +1,16 @@
 -- Generated from the dataset contracts by `make ddl`; do not edit.
 CREATE EXTERNAL TABLE `gluelake_test_gold`.`emissions_monthly_yoy` (
-  `tenant_id` STRING,
-  `scope` INT,
-  `category` STRING,
+  `tenant_id` STRING COMMENT 'Tenant (customer organisation) that reported the activity.',
+  `scope` INT COMMENT 'GHG Protocol scope of the factor (1, 2 or 3).',
+  `category` STRING COMMENT 'Reporting category of the factor.',
   `total_kg_co2e` DECIMAL(38, 6),
   `total_kg_co2e_prior_year` DECIMAL(38, 6),
   `total_kg_co2e_change` DECIMAL(38, 6),
   `total_kg_co2e_change_pct` DOUBLE,
-  `_run_id` STRING,
-  `_job_name` STRING,
-  `_job_version` STRING,
-  `_ingested_at` TIMESTAMP
+  `_run_id` STRING COMMENT 'Run that wrote the row.',
+  `_job_name` STRING COMMENT 'Job (stage) that wrote the row.',
+  `_job_version` STRING COMMENT 'Version of the job script that wrote the row.',
+  `_ingested_at` TIMESTAMP COMMENT 'When that run started (UTC).'
 )
 COMMENT 'emissions_monthly compared with the same period one year earlier'
 PARTITIONED BY (
