@@ -2,7 +2,7 @@
 CREATE EXTERNAL TABLE `gluelake_local_gold`.`assessments_daily` (
   `type` STRING,
   `region` STRING,
-  `day` INT,
+  `day` INT COMMENT 'Day of month of the event time (UTC).',
   `attempts` BIGINT,
   `users` BIGINT,
   `avg_score` DECIMAL(9, 6),
@@ -16,8 +16,8 @@ CREATE EXTERNAL TABLE `gluelake_local_gold`.`assessments_daily` (
 )
 COMMENT 'Daily attempts, scores and durations by assessment type and region.'
 PARTITIONED BY (
-  `year` INT,
-  `month` INT
+  `year` INT COMMENT 'Year of the event time (UTC).',
+  `month` INT COMMENT 'Month of the event time (UTC), 1-12.'
 )
 STORED AS PARQUET
 LOCATION 's3://gluelake-local-lake/gold/assessments/assessments_daily/'

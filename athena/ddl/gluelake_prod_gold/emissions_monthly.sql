@@ -16,8 +16,8 @@ CREATE EXTERNAL TABLE `gluelake_prod_gold`.`emissions_monthly` (
 )
 COMMENT 'Emissions by tenant, scope and category per month.'
 PARTITIONED BY (
-  `year` INT,
-  `month` INT
+  `year` INT COMMENT 'Year of the event time (UTC).',
+  `month` INT COMMENT 'Month of the event time (UTC), 1-12.'
 )
 STORED AS PARQUET
 LOCATION 's3://gluelake-prod-lake/gold/emissions/emissions_monthly/'

@@ -173,8 +173,8 @@ def measure_type(measure: Measure, source_type: str | None) -> str:
 
 def _time_specs(agg: Aggregate) -> tuple[list[ColumnSpec], list[ColumnSpec]]:
     """(data time columns, partition columns): gold is always partitioned year/month."""
-    parts = [ColumnSpec("year", "int", False), ColumnSpec("month", "int", False)]
-    data = [ColumnSpec("day", "int", False)] if agg.time_grain == "day" else []
+    parts = [ColumnSpec(n, "int", False, DESCRIPTIONS[n]) for n in ("year", "month")]
+    data = [ColumnSpec("day", "int", False, DESCRIPTIONS["day"])] if agg.time_grain == "day" else []
     return data, parts
 
 

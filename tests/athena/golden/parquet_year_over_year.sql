@@ -14,8 +14,8 @@ CREATE EXTERNAL TABLE `gluelake_test_gold`.`emissions_monthly_yoy` (
 )
 COMMENT 'emissions_monthly compared with the same period one year earlier'
 PARTITIONED BY (
-  `year` INT,
-  `month` INT
+  `year` INT COMMENT 'Year of the event time (UTC).',
+  `month` INT COMMENT 'Month of the event time (UTC), 1-12.'
 )
 STORED AS PARQUET
 LOCATION 's3://test-lake/root/gold/emissions/emissions_monthly_yoy/'
