@@ -149,6 +149,14 @@ def test_results_are_stored_as_json_html_and_table_rows(
     part = Path(lake.table(spec)) / "dataset=readings"
     assert list(part.glob("validation_date=*/*.snappy.parquet"))
 
+    # A second validation lands beside the first; no staging folder is left behind.
+    again = _check(gate, df, readings, lake)
+    assert again.validation is not None
+    assert read_results(spark, lake).count() == n + len(again.validation.outcomes)
+    assert not (Path(lake.table(spec)) / "_staging").exists() or not any(
+        (Path(lake.table(spec)) / "_staging").iterdir()
+    )
+
 
 def test_a_table_without_a_suite_is_refused(
     gate: ExpectationsGate, readings: DatasetContract, make_df: MakeDf, tmp_path: Path

@@ -3,6 +3,7 @@ quality-results table, and reading tables or sample files for ``gluelake validat
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,18 +67,47 @@ def results_rows(validation: Validation) -> list[tuple[object, ...]]:
 
 
 def append_results(spark: SparkSession, layout: LakeLayout, validation: Validation) -> str:
-    """Append one row per expectation to the quality-results table; returns its path."""
+    """Append one row per expectation to the quality-results table; returns its path.
+
+    Jobs validate concurrently, and Spark's appends to one folder share a ``_temporary``
+    directory that the first commit deletes. So each validation writes to a staging folder
+    of its own (hidden from readers by the leading ``_``) and its files are then moved into
+    the table's partition folders."""
     spec = quality_results_table()
     path = layout.table(spec)
+    staging = f"{path}/_staging/{validation.run_id}-{validation.table}-{uuid.uuid4().hex[:8]}"
     df = spark.createDataFrame(results_rows(validation), schema=spec.spark_schema())
     (
-        df.coalesce(1)  # a handful of rows: one small file per run
-        .write.mode("append")
+        df.coalesce(1)  # a handful of rows: one small file per validation
+        .write.mode("errorifexists")
         .option("compression", "snappy")
         .partitionBy(*[c.name for c in spec.partitions])
-        .parquet(path)
+        .parquet(staging)
     )
+    _move_data_files(spark, staging, path)
     return path
+
+
+def _move_data_files(spark: SparkSession, source: str, target: str) -> None:
+    """Move every Parquet file under ``source`` to the same relative folder under
+    ``target``, then remove ``source``."""
+    jvm, jsc = spark.sparkContext._jvm, spark.sparkContext._jsc
+    assert jvm is not None and jsc is not None
+    hadoop_path = jvm.org.apache.hadoop.fs.Path
+    root = hadoop_path(source)
+    fs = root.getFileSystem(jsc.hadoopConfiguration())
+    prefix = fs.makeQualified(root).toString().rstrip("/") + "/"
+    files = fs.listFiles(root, True)
+    while files.hasNext():
+        status = files.next()
+        name = status.getPath().toString()
+        if not name.endswith(".parquet"):
+            continue
+        destination = hadoop_path(f"{target}/{name[len(prefix) :]}")
+        fs.mkdirs(destination.getParent())
+        if not fs.rename(status.getPath(), destination):
+            raise OSError(f"could not move {name} to {destination.toString()}")
+    fs.delete(root, True)
 
 
 def store_validation(
