@@ -12,6 +12,7 @@ export GLUELAKE_JARS_DIR := $(abspath $(JARS_DIR))
 export SPARK_LOCAL_IP ?= 127.0.0.1
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
+DEMO_QUERY := SELECT tenant_id, scope, ROUND(SUM(total_kg_co2e) / 1000, 3) AS tonnes_co2e, SUM(record_count) AS activities FROM gluelake_dev_gold.emissions_monthly WHERE year = 2025 AND month = 7 GROUP BY tenant_id, scope ORDER BY tenant_id, scope
 JARS_CSV = $(shell ls $(JARS_DIR)/*.jar 2>/dev/null | paste -sd, -)
 # spark-submit starts the driver JVM itself, so JVM options go here rather than in session.py.
 DRIVER_OPTS = -Dlog4j2.configurationFile=file:$(CURDIR)/jvm/log4j2.properties -Dderby.system.home=$(CURDIR)/.tmp/derby -Duser.timezone=UTC
@@ -50,7 +51,8 @@ demo: setup  ## generate sample data, run raw→bronze→silver→gold with spar
 	  $(SPARK_SUBMIT) jobs/silver_to_gold/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
 	done
 	$(BIN)/gluelake athena lint --lake-root $(LAKE)
-	$(BIN)/gluelake show --lake-root $(LAKE) --dataset emissions --table emissions_monthly --where "year = 2025 AND month = 7" --limit 20
+	@echo "Gold: emissions by tenant and scope, July 2025 (Athena SQL, run locally):"
+	@$(BIN)/gluelake query "$(DEMO_QUERY)" --lake-root $(LAKE) --limit 50
 
 # Projection settings are linted statically here; partition directories are linted by the
 # tests on lakes they generate (a lake left on this machine must not change the result).
