@@ -35,7 +35,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 jars: $(JARS_DIR)/.fetched
 $(JARS_DIR)/.fetched: jvm/pom.xml
-	@command -v java >/dev/null || { echo "error: Java 17 is required (Glue 5.1 runs Java 17): apt-get install openjdk-17-jre-headless"; exit 1; }
+	@java -version 2>&1 | grep -q 'version "17' || { echo "error: Java 17 is required (Glue 5.1 runs Java 17; found: $$(java -version 2>&1 | head -1)): apt-get install openjdk-17-jre-headless"; exit 1; }
 	@command -v mvn >/dev/null || { echo "error: Maven is required to fetch the Delta and hadoop-aws jars: apt-get install maven"; exit 1; }
 	mvn --batch-mode --quiet -f jvm/pom.xml dependency:copy-dependencies
 	@touch $@

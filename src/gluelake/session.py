@@ -72,8 +72,8 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
     for sub in ("derby", "hive-resources", "local", "warehouse", "checkpoints"):
         (temp / sub).mkdir(parents=True, exist_ok=True)
     # Python workers must run this interpreter, which has the project's packages.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     # A laptop needs no network for local[*]: bind to loopback.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 

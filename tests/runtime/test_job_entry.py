@@ -124,3 +124,19 @@ def test_cli_runs_stamp_the_job_scripts_version():
 
     assert script_version("raw_to_bronze") == "1.0.0"
     assert script_version("no_such_stage") is None
+
+
+def test_pii_key_from_secrets_manager(aws, monkeypatch):
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws)
+    monkeypatch.delenv("GLUELAKE_PII_KEY", raising=False)
+    boto3.client("secretsmanager").create_secret(
+        Name="gluelake/dev/pii-key", SecretString="s3cr3t-key-from-the-vault"
+    )
+    assert (
+        resolve_pii_key("emissions", secret_name="gluelake/dev/pii-key")
+        == b"s3cr3t-key-from-the-vault"
+    )
+    with pytest.raises(ConfigError, match="cannot read PII key secret 'gluelake/dev/missing'"):
+        resolve_pii_key("emissions", secret_name="gluelake/dev/missing")

@@ -198,3 +198,45 @@ def test_unparseable_json_masks_personal_keys_however_quoted(spark, contracts):
     for value in ("Ann Lee", "ann@x.example", "Bo Kim", "bo@x.example", "Cy Dee"):
         assert value not in text
     assert '"submitted_by_name": "[REDACTED]"' in out[0] and '"quantity": 1' in out[0]
+
+
+def test_drop_policy_removes_the_column_and_its_raw_value(spark):
+    from support import contract_doc, contract_from
+
+    doc = contract_doc("emissions")
+    name = next(c for c in doc["columns"] if c["name"] == "submitted_by_name")
+    name["pii"] = {"policy": "drop", "class": "person_name"}
+    contract = contract_from(doc)
+    record = {"tenant_id": "tenant-001", "activity_id": "a", "activity_type": "diesel", "emission_factor_id": "EF-A",
+              "quantity": 1, "unit": "L", "timestamp": "2025-01-01T00:00:00Z", "submitted_by_name": "Ann Lee"}  # fmt: skip
+    df = (
+        raw_frame(spark, [record])
+        .transform(enforce_contract, contract=contract, now=datetime(2026, 1, 1))
+        .transform(mask_pii, contract=contract, key=KEY)
+    )
+    assert "submitted_by_name" not in df.columns
+    raw = df.first()["_raw"]
+    assert "submitted_by_name" not in raw and "Ann Lee" not in raw
+
+
+def _random_texts(seed: int, n: int) -> list[str | None]:
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "abcXYZ019 @._-+éøß张🙂\t'\""
+    out: list[str | None] = [None, ""]
+    for _ in range(n):
+        out.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24))))
+    return out
+
+
+def test_generated_values_mask_exactly_like_the_oracles(spark):
+    values = _random_texts(seed=5, n=60)
+    hashed = _apply(spark, values, lambda c: mask(c, PiiPolicy("hash", "x"), KEY))
+    partial4 = _apply(
+        spark, values, lambda c: mask(c, PiiPolicy("partial", "x", keep_last=4), None)
+    )
+    emails = _apply(spark, values, lambda c: mask(c, PiiPolicy("mask_email", "x"), None))
+    assert hashed == [oracle_hmac(v) for v in values]
+    assert partial4 == [oracle_partial(v, 4) for v in values]
+    assert emails == [oracle_mask_email(v) for v in values]
