@@ -54,3 +54,14 @@ def test_unmappable_type_is_named() -> None:
         glue_type(T.DayTimeIntervalType())
     with pytest.raises(ValueError, match="unknown type"):
         contract_glue_type("varchar(3)")
+
+
+def test_contract_struct_types_map_to_athena_and_glue():
+    from gluelake.athena.types import contract_athena_type, contract_glue_type
+
+    text = "struct<publisher:string,year:int,tags:array<string>>"
+    assert contract_glue_type(text) == "struct<publisher:string,year:int,tags:array<string>>"
+    assert (
+        contract_athena_type(text).sql(dialect="hive").replace(" ", "")
+        == "STRUCT<publisher:STRING,year:INT,tags:ARRAY<STRING>>"
+    )

@@ -92,3 +92,41 @@ def test_missing_reference_contract_is_reported(tmp_path: Path):
 def test_empty_schema_folder_is_an_error(tmp_path: Path):
     with pytest.raises(ContractError, match=r"no \*.yaml dataset contracts"):
         load_contracts(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "string",
+        "decimal(16,4)",
+        "array<string>",
+        "struct<a:int,b:struct<c:decimal(10,2),d:array<string>>>",
+    ],
+)
+def test_contract_types_round_trip(text):
+    from gluelake.contracts.types import parse_type, type_name
+
+    assert type_name(parse_type(text)) == text
+
+
+def test_struct_columns_are_parsed_from_their_json(spark):
+    from datetime import UTC, datetime
+
+    from support import raw_frame
+
+    from gluelake.transforms.enforce import enforce_contract
+
+    doc = contract_doc("emission_factors")
+    doc["columns"].append({"name": "origin", "type": "struct<publisher:string,year:int>"})
+    record = {"factor_id": "EF-A", "activity_type": "diesel", "unit": "L", "kg_co2e_per_unit": 1, "scope": 1,
+              "category": "c", "valid_from": "2024-01-01T00:00:00Z", "origin": {"publisher": "DEFRA", "year": 2024}}  # fmt: skip
+    bad = {**record, "origin": "not an object"}
+    rows = (
+        raw_frame(spark, [record, bad])
+        .transform(
+            enforce_contract, contract=contract_from(doc), now=datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        .collect()
+    )
+    assert rows[0]["origin"]["publisher"] == "DEFRA" and rows[0]["origin"]["year"] == 2024
+    assert rows[1]["_reasons"] == ["cast_failed:origin"]

@@ -46,8 +46,15 @@ def cast_value(raw: Column, type_text: str) -> Column:
         return F.when(raw.rlike(_INTEGER), F.trim(raw).cast(dtype))
     if isinstance(dtype, T.BooleanType):
         return F.lower(F.trim(raw)).cast(dtype)
-    if isinstance(dtype, T.ArrayType):
-        return F.from_json(raw, dtype)
+    if isinstance(dtype, T.ArrayType | T.StructType):
+        # from_json turns malformed text into an all-null struct, not null: check the
+        # text is a JSON object (or array) first.
+        shape = (
+            T.ArrayType(T.StringType())
+            if isinstance(dtype, T.ArrayType)
+            else T.MapType(T.StringType(), T.StringType())
+        )
+        return F.when(F.from_json(raw, shape).isNotNull(), F.from_json(raw, dtype))  # type: ignore[arg-type]
     if isinstance(dtype, T.StringType):
         return raw
     return F.trim(raw).cast(dtype)
