@@ -103,3 +103,11 @@ def test_job_exits_1_when_a_critical_expectation_fails(published, tmp_path, monk
 
 def versions_of(path: Path) -> list[str]:
     return sorted(p.name for p in (path / "_delta_log").glob("*.json"))
+
+
+def test_blocked_silver_run_leaves_table_and_quarantine_versions(spark, published, contracts):
+    tables = [published / "silver/emissions", published / "silver/_quarantine/emissions"]
+    before = [versions(spark, t) for t in tables]
+    with pytest.raises(GateFailed, match="silver emissions"):
+        bronze_to_silver.run(spark, ctx(contracts, "emissions", published, ClosedGate()))
+    assert [versions(spark, t) for t in tables] == before

@@ -72,3 +72,20 @@ def test_year_over_year_compares_the_same_month(spark):
     assert out[(None, 2025, 3)]["total_prior_year"] == Decimal("0")
     assert out[(None, 2025, 3)]["total_change_pct"] is None
     assert len(out) == 5
+
+
+def test_year_over_year_frame(spark):
+    monthly = spark.createDataFrame(
+        [("t1", 2024, 3, Decimal("80")), ("t1", 2025, 3, Decimal("100"))],
+        "tenant string, year int, month int, total decimal(38,6)",
+    )
+    out = monthly.transform(year_over_year, agg=AGG).orderBy("year")
+    expected = spark.createDataFrame(
+        [
+            ("t1", 2024, 3, Decimal("80"), None, None, None),
+            ("t1", 2025, 3, Decimal("100"), Decimal("80"), Decimal("20"), 25.0),
+        ],
+        "tenant string, year int, month int, total decimal(38,6), total_prior_year decimal(38,6), "
+        "total_change decimal(38,6), total_change_pct double",
+    )
+    assert_df_equality(out, expected, ignore_nullable=True)
