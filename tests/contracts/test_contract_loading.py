@@ -54,6 +54,7 @@ def test_every_table_has_a_distinct_path(contracts):
         (lambda d: d.pop("primary_key"), "primary_key", "expected at least one column"),
         (lambda d: d["zones"].update(gold={"format": "delta"}), "zones.gold", "Parquet"),
         (lambda d: d["columns"].append(dict(d["columns"][0])), "columns", "duplicate column name(s) ['tenant_id']"),
+        (lambda d: d["columns"].pop(2), "enrichment.emission_factors", "names column 'activity_type'"),
     ],
 )  # fmt: skip
 def test_broken_contract_names_file_field_and_problem(mutate, field, problem):
@@ -130,3 +131,12 @@ def test_struct_columns_are_parsed_from_their_json(spark):
     )
     assert rows[0]["origin"]["publisher"] == "DEFRA" and rows[0]["origin"]["year"] == 2024
     assert rows[1]["_reasons"] == ["cast_failed:origin"]
+
+
+def test_factor_reference_needs_its_columns(tmp_path: Path):
+    for name in ("emissions", "emission_factors"):
+        (tmp_path / f"{name}.yaml").write_text((ROOT / "schemas" / f"{name}.yaml").read_text())
+    factors = tmp_path / "emission_factors.yaml"
+    factors.write_text(factors.read_text().replace("  - name: scope\n", "  - name: ghg_scope\n"))
+    with pytest.raises(ContractError, match=r"a factor reference needs columns \['scope'\]"):
+        load_contracts(tmp_path)

@@ -281,7 +281,8 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
             quantity=r.get(fm, "quantity", p, str),
             unit=r.get(fm, "unit", p, str),
         )
-        existing(p, [enrichment.factor_key, enrichment.quantity, enrichment.unit])
+        # The factor must be for the activity's type: both sides carry activity_type.
+        existing(p, [enrichment.factor_key, enrichment.quantity, enrichment.unit, "activity_type"])
         if not is_numeric(by_name[enrichment.quantity].type):
             raise r.fail(f"{p}.quantity", f"column {enrichment.quantity!r} must be numeric")
 
@@ -370,6 +371,7 @@ def load_contracts(schemas_dir: str | Path) -> dict[str, DatasetContract]:
 
 FACTOR_COLUMNS = (
     "factor_id",
+    "activity_type",
     "unit",
     "kg_co2e_per_unit",
     "scope",
