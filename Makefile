@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON   ?= python3.11
+# Glue 5.1 runs Python 3.11: python3.11, else a python3 that is 3.11 (checked below).
+PYTHON   ?= $(or $(firstword $(shell command -v python3.11 python3 2>/dev/null)),python3.11)
 VENV     := .venv
 BIN      := $(VENV)/bin
 JARS_DIR := .jars
