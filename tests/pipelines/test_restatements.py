@@ -44,15 +44,20 @@ def silver_row(spark, root):
     return rows[0]
 
 
-def test_closed_factor_version_and_same_time_correction_reach_silver(spark, tmp_path, contracts):
-    land(tmp_path, "emission_factors", "2026-01-05", [factor("2024-01-01T00:00:00Z", None, 0.5)])
-    land(tmp_path, "emissions", "2026-01-05", [activity(10)])
+def first_delivery(spark, contracts, root: Path) -> None:
+    """An open-ended factor (0.5 kg/L) and one activity of 10 L, published to silver."""
+    land(root, "emission_factors", "2026-01-05", [factor("2024-01-01T00:00:00Z", None, 0.5)])
+    land(root, "emissions", "2026-01-05", [activity(10)])
     for stage, name in (
         (raw_to_bronze, "emission_factors"),
         (raw_to_bronze, "emissions"),
         (bronze_to_silver, "emissions"),
     ):
-        run(spark, stage, contracts, name, tmp_path)
+        run(spark, stage, contracts, name, root)
+
+
+def test_closed_factor_version_and_same_time_correction_reach_silver(spark, tmp_path, contracts):
+    first_delivery(spark, contracts, tmp_path)
     assert silver_row(spark, tmp_path)["emissions_kg_co2e"] == Decimal("5.000000")
 
     # The publisher closes the old version and adds a new one; the ERP re-exports the
@@ -73,14 +78,7 @@ def test_closed_factor_version_and_same_time_correction_reach_silver(spark, tmp_
 
 
 def test_silver_drops_a_row_that_no_longer_enriches(spark, tmp_path, contracts):
-    land(tmp_path, "emission_factors", "2026-01-05", [factor("2024-01-01T00:00:00Z", None, 0.5)])
-    land(tmp_path, "emissions", "2026-01-05", [activity(10)])
-    for stage, name in (
-        (raw_to_bronze, "emission_factors"),
-        (raw_to_bronze, "emissions"),
-        (bronze_to_silver, "emissions"),
-    ):
-        run(spark, stage, contracts, name, tmp_path)
+    first_delivery(spark, contracts, tmp_path)
     # The factor is withdrawn for the activity's period: the activity must leave silver.
     land(
         tmp_path,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from gluelake.contracts import DatasetContract, load_contracts
+from gluelake.errors import ConfigError
 from gluelake.session import project_root
 
 
@@ -27,3 +28,21 @@ def add_schemas_dir(parser: argparse.ArgumentParser) -> None:
 def contracts_from(args: argparse.Namespace) -> dict[str, DatasetContract]:
     folder = args.schemas_dir or project_root() / "schemas"
     return load_contracts(folder)
+
+
+def contract_from(args: argparse.Namespace) -> DatasetContract:
+    """The contract named by ``--dataset``/``dataset``; ConfigError lists the known ones."""
+    contracts = contracts_from(args)
+    contract = contracts.get(args.dataset)
+    if contract is None:
+        raise ConfigError(f"no contract for dataset {args.dataset!r}; found {sorted(contracts)}")
+    return contract
+
+
+def add_environments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--environments",
+        type=Path,
+        default=None,
+        help="environments file (default: athena/environments.yaml)",
+    )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
-from gluelake.cli.options import add_schemas_dir, contracts_from
+from gluelake.cli.options import add_environments, add_schemas_dir, contracts_from
 from gluelake.errors import CatalogError
 
 
@@ -41,11 +40,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sync.add_argument("--env", required=True, help="environment (athena/environments.yaml)")
     sync.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     sync.add_argument("--endpoint-url", default=None, help="AWS endpoint (e.g. a moto server)")
-    sync.add_argument(
-        "--environments",
-        type=Path,
-        default=None,
-        help="environments file (default: athena/environments.yaml)",
-    )
+    add_environments(sync)
     add_schemas_dir(sync)
     sync.set_defaults(handler=_sync)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gluelake.cli.options import add_schemas_dir, contracts_from
-from gluelake.errors import ConfigError
+from gluelake.cli.options import add_schemas_dir, contract_from
 
 
 def add_suites_dir(parser: argparse.ArgumentParser) -> None:
@@ -41,9 +40,7 @@ def handle_init(args: argparse.Namespace) -> int:
     from gluelake.quality.baseline import hand_written, render, suite_document
     from gluelake.quality.suites import default_suites_dir, gated_tables, suite_path
 
-    contract = contracts_from(args).get(args.dataset)
-    if contract is None:
-        raise ConfigError(f"no contract for dataset {args.dataset!r}")
+    contract = contract_from(args)
     suites_dir: Path = args.suites_dir or default_suites_dir()
     for zone in (z for z in ZONES if contract.has_zone(z)):
         for table in gated_tables(contract, zone):

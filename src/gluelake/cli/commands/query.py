@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gluelake.cli.options import add_lake_root, add_schemas_dir, contracts_from
+from gluelake.cli.options import add_environments, add_lake_root, add_schemas_dir, contracts_from
 from gluelake.errors import AthenaError, ConfigError
 
 
@@ -56,11 +56,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
     p.add_argument("--verbose", action="store_true", help="list the registered tables")
-    p.add_argument(
-        "--environments",
-        type=Path,
-        default=None,
-        help="environments file (default: athena/environments.yaml)",
-    )
+    add_environments(p)
     add_schemas_dir(p)
     p.set_defaults(handler=_query)

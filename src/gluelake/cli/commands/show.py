@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from gluelake.cli.options import add_lake_root, add_schemas_dir, contracts_from
+from gluelake.cli.options import add_lake_root, add_schemas_dir, contract_from
 from gluelake.contracts.tables import dataset_tables
 from gluelake.errors import ConfigError
 from gluelake.io.layout import LakeLayout
@@ -24,9 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def handle(args: argparse.Namespace) -> int:
-    contract = contracts_from(args).get(args.dataset)
-    if contract is None:
-        raise ConfigError(f"no contract for dataset {args.dataset!r}")
+    contract = contract_from(args)
     specs = {t.name: t for t in dataset_tables(contract)}
     spec = specs.get(args.table)
     if spec is None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gluelake.cli.commands.expectations import add_suites_dir
-from gluelake.cli.options import add_lake_root, add_schemas_dir, contracts_from
+from gluelake.cli.options import add_lake_root, add_schemas_dir, contract_from
 from gluelake.errors import ConfigError
 
 
@@ -51,9 +51,7 @@ def handle(args: argparse.Namespace) -> int:
     from gluelake.quality.text_table import render_outcomes
     from gluelake.session import build_local_session
 
-    contract = contracts_from(args).get(args.dataset)
-    if contract is None:
-        raise ConfigError(f"no contract for dataset {args.dataset!r}")
+    contract = contract_from(args)
     if not contract.has_zone(args.zone):
         raise ConfigError(f"dataset {args.dataset!r} has no {args.zone} zone")
     tables = gated_tables(contract, args.zone)
