@@ -24,12 +24,13 @@ from gluelake.contracts import DatasetContract, load_contracts
 from gluelake.generate.emissions import activity_lines, factor_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
+from gluelake.paths import project_root
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
 from gluelake.quality.factory import make_gate
 from gluelake.quality.gate import Gate, GateOutcome
 from gluelake.run import RunInfo
-from gluelake.session import LocalSessionConfig, build_local_session, project_root
+from gluelake.session import LocalSessionConfig, build_local_session
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from gluelake.errors import ConfigError
+from gluelake.paths import project_root
 
 # Pad literals of the keyed hash are 128 hex characters: keep them out of plan strings.
 REDACTION_REGEX = "(?i)[0-9a-f]{128}"
@@ -45,12 +46,6 @@ class LocalSessionConfig:
     jars_dir: Path | None = None  # default: $GLUELAKE_JARS_DIR or <project>/.jars
     temp_dir: Path | None = None  # default: $GLUELAKE_TMP_DIR or <project>/.tmp
     extra: tuple[tuple[str, str], ...] = ()
-
-
-def project_root() -> Path:
-    """The checkout this package runs from (src layout), else the working directory."""
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "pyproject.toml").exists() else Path.cwd()
 
 
 def _jars(jars_dir: Path) -> list[Path]:

@@ -14,7 +14,6 @@ from gluelake.athena.ddl import (
     create_table,
     ddl_files,
     ddl_text,
-    default_ddl_dir,
     render,
     stale_ddl,
     write_ddl,
@@ -23,6 +22,7 @@ from gluelake.athena.definitions import AthenaTable, athena_table, athena_tables
 from gluelake.athena.environments import Environment, load_environments
 from gluelake.contracts import DatasetContract
 from gluelake.contracts.tables import ColumnSpec, TableSpec
+from gluelake.paths import default_ddl_dir
 
 GOLDEN = Path(__file__).parent / "golden"
 # One table of each kind: (golden file, qualified name in the test environment).

@@ -20,7 +20,7 @@ from gluelake.cli import main
 from gluelake.contracts import DatasetContract
 from gluelake.contracts.tables import aggregate_tables, quality_results_table, quarantine_table
 from gluelake.errors import AthenaError
-from gluelake.session import project_root
+from gluelake.paths import project_root
 
 QUERIES = project_root() / "athena" / "queries"
 TODAY = datetime.now(UTC).date()

@@ -9,11 +9,11 @@ import boto3
 import pytest
 import sqlglot
 
-from gluelake.athena.ddl import default_ddl_dir
 from gluelake.athena.environments import Environment
 from gluelake.catalog.athena_apply import apply_ddl, ddl_statements
 from gluelake.cli import main
 from gluelake.errors import CatalogError
+from gluelake.paths import default_ddl_dir
 
 pytestmark = pytest.mark.aws
 

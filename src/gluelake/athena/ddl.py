@@ -16,13 +16,8 @@ from gluelake.athena.types import contract_athena_type
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import ColumnSpec
 from gluelake.errors import AthenaError
-from gluelake.session import project_root
 
 HEADER = "-- Generated from the dataset contracts by `make ddl`; do not edit.\n"
-
-
-def default_ddl_dir() -> Path:
-    return project_root() / "athena" / "ddl"
 
 
 def _table_ref(database: str, name: str) -> exp.Table:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from gluelake.errors import ConfigError
-from gluelake.session import project_root
+from gluelake.paths import default_environments_file
 
 # Athena and Glue database names: lower case letters, digits, underscores.
 _DATABASE_PREFIX = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -42,10 +42,6 @@ class Environment:
     @property
     def databases(self) -> tuple[str, ...]:
         return tuple(self.database(z) for z in CATALOG_ZONES)
-
-
-def default_environments_file() -> Path:
-    return project_root() / "athena" / "environments.yaml"
 
 
 def _environment(file: str, name: str, raw: Any) -> Environment:

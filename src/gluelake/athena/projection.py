@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gluelake.columns import DAY, MONTH, YEAR
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import ColumnSpec, TableSpec
 from gluelake.errors import AthenaError
@@ -90,7 +91,7 @@ class InjectedProjection:
 
 Projection = IntegerProjection | DateProjection | EnumProjection | InjectedProjection
 
-_TIME_RANGES = {"year": YEAR_RANGE, "month": (1, 12), "day": (1, 31)}
+_TIME_RANGES = {YEAR: YEAR_RANGE, MONTH: (1, 12), DAY: (1, 31)}
 
 
 def projection_for(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gluelake.contracts import DatasetContract, load_contracts
 from gluelake.errors import ConfigError
-from gluelake.session import project_root
+from gluelake.paths import default_schemas_dir
 
 
 def add_lake_root(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +26,7 @@ def add_schemas_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def contracts_from(args: argparse.Namespace) -> dict[str, DatasetContract]:
-    folder = args.schemas_dir or project_root() / "schemas"
+    folder = args.schemas_dir or default_schemas_dir()
     return load_contracts(folder)
 
 

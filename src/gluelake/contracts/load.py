@@ -11,6 +11,7 @@ from typing import Any, cast, get_args
 
 import yaml
 
+from gluelake.columns import TIME_PARTS
 from gluelake.contracts.model import (
     ZONES,
     Aggregate,
@@ -34,8 +35,6 @@ from gluelake.contracts.types import is_numeric, parse_type
 from gluelake.errors import ContractError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-# Columns every silver and gold table derives from the event time.
-DERIVED_TIME_COLUMNS = ("year", "month", "day")
 
 
 class _Reader:
@@ -221,7 +220,7 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
     if dupes:
         raise r.fail("columns", f"duplicate column name(s) {dupes}")
     by_name = {c.name: c for c in columns}
-    reserved = sorted(set(names) & set(DERIVED_TIME_COLUMNS))
+    reserved = sorted(set(names) & set(TIME_PARTS))
     if reserved:
         raise r.fail("columns", f"{reserved} are derived from event_time and cannot be declared")
 
@@ -258,7 +257,7 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         if zone == "bronze" and partition_by:
             existing(f"zones.{zone}.partition_by", partition_by)
         elif zone == "silver":
-            existing(f"zones.{zone}.partition_by", partition_by, DERIVED_TIME_COLUMNS)
+            existing(f"zones.{zone}.partition_by", partition_by, TIME_PARTS)
         elif zone == "gold" and (fmt != "parquet" or partition_by):
             raise r.fail(
                 f"zones.{zone}",

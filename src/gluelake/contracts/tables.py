@@ -7,19 +7,9 @@ from dataclasses import dataclass
 
 from pyspark.sql import types as T
 
+from gluelake import columns as fw
 from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
 from gluelake.contracts.types import parse_type
-
-# Lineage columns every output row carries (bronze adds the source file).
-RUN_LINEAGE: tuple[tuple[str, str], ...] = (
-    ("_run_id", "string"),
-    ("_job_name", "string"),
-    ("_job_version", "string"),
-    ("_ingested_at", "timestamp"),
-)
-SOURCE_FILE = ("_source_file", "string")
-RESCUED = ("_rescued_data", "string")
-TIME_COLUMNS: tuple[tuple[str, str], ...] = (("year", "int"), ("month", "int"), ("day", "int"))
 
 # Columns the emission-factor enrichment adds to silver.
 FACTOR_OUTPUT: tuple[tuple[str, str], ...] = (
@@ -30,15 +20,6 @@ FACTOR_OUTPUT: tuple[tuple[str, str], ...] = (
     ("emissions_kg_co2e", "decimal(28,6)"),
     ("scope", "int"),
     ("category", "string"),
-)
-
-QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("record_id", "string"),  # hash of source file + masked record: re-runs add nothing
-    ("reason_codes", "array<string>"),
-    ("message", "string"),
-    ("record", "string"),
-    SOURCE_FILE,
-    *RUN_LINEAGE,
 )
 
 QUALITY_RESULTS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -93,17 +74,9 @@ class TableSpec:
         )
 
 
-# What the framework's own columns mean (they reach Athena and Glue as column comments).
+# What the enrichment's output columns mean (the framework's own: ``columns.DESCRIPTIONS``).
 DESCRIPTIONS: dict[str, str] = {
-    "_run_id": "Run that wrote the row.",
-    "_job_name": "Job (stage) that wrote the row.",
-    "_job_version": "Version of the job script that wrote the row.",
-    "_ingested_at": "When that run started (UTC).",
-    "_source_file": "Raw file the record came from.",
-    "_rescued_data": "Fields the contract does not declare, as JSON (personal data masked).",
-    "year": "Year of the event time (UTC).",
-    "month": "Month of the event time (UTC), 1-12.",
-    "day": "Day of month of the event time (UTC).",
+    **fw.DESCRIPTIONS,
     "factor_valid_from": "Start of the emission factor version applied.",
     "factor_unit": "Unit the factor is expressed per.",
     "kg_co2e_per_unit": "Factor applied: kg CO2e per factor unit.",
@@ -111,11 +84,10 @@ DESCRIPTIONS: dict[str, str] = {
     "emissions_kg_co2e": "Emissions in kg CO2e (half-up, 6 places).",
     "scope": "GHG Protocol scope of the factor (1, 2 or 3).",
     "category": "Reporting category of the factor.",
-    "record_id": "Identifies the quarantined record across re-runs.",
-    "reason_codes": "Why the row was quarantined, e.g. cast_failed:quantity.",
-    "message": "Readable reasons; never shows personal data.",
-    "record": "The record as received, personal data masked.",
 }
+
+
+_LINEAGE = fw.typed(fw.RUN_LINEAGE)
 
 
 def _specs(pairs: tuple[tuple[str, str], ...]) -> list[ColumnSpec]:
@@ -140,15 +112,15 @@ def bronze_columns(contract: DatasetContract) -> list[ColumnSpec]:
         if (t := masked_type(c)) is not None
     ]
     if contract.schema_drift == "rescue":
-        cols.append(ColumnSpec(*RESCUED))
-    return [*cols, ColumnSpec(*SOURCE_FILE), *_specs(RUN_LINEAGE)]
+        cols.append(ColumnSpec(fw.RESCUED, fw.TYPES[fw.RESCUED]))
+    return [*cols, ColumnSpec(fw.SOURCE_FILE, fw.TYPES[fw.SOURCE_FILE]), *_specs(_LINEAGE)]
 
 
 def silver_columns(contract: DatasetContract) -> list[ColumnSpec]:
-    data = [c for c in bronze_columns(contract) if c.name not in dict(RUN_LINEAGE)]
+    data = [c for c in bronze_columns(contract) if c.name not in dict(_LINEAGE)]
     if contract.enrichment is not None:
         data += _specs(FACTOR_OUTPUT)
-    return [*data, *_specs(TIME_COLUMNS), *_specs(RUN_LINEAGE)]
+    return [*data, *_specs(fw.typed(fw.TIME_PARTS)), *_specs(_LINEAGE)]
 
 
 def silver_column_names(contract: DatasetContract) -> list[str]:
@@ -173,8 +145,12 @@ def measure_type(measure: Measure, source_type: str | None) -> str:
 
 def _time_specs(agg: Aggregate) -> tuple[list[ColumnSpec], list[ColumnSpec]]:
     """(data time columns, partition columns): gold is always partitioned year/month."""
-    parts = [ColumnSpec(n, "int", False, DESCRIPTIONS[n]) for n in ("year", "month")]
-    data = [ColumnSpec("day", "int", False, DESCRIPTIONS["day"])] if agg.time_grain == "day" else []
+
+    def spec(name: str) -> ColumnSpec:
+        return ColumnSpec(name, fw.TYPES[name], False, fw.DESCRIPTIONS[name])
+
+    parts = [spec(fw.YEAR), spec(fw.MONTH)]
+    data = [spec(fw.DAY)] if agg.time_grain == "day" else []
     return data, parts
 
 
@@ -199,7 +175,7 @@ def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
                 dataset=contract.name,
                 format="parquet",
                 path=base,
-                columns=tuple([*dims, *time_data, *measures, *_specs(RUN_LINEAGE)]),
+                columns=tuple([*dims, *time_data, *measures, *_specs(_LINEAGE)]),
                 partitions=tuple(parts),
                 description=agg.description,
                 kind="aggregate",
@@ -222,7 +198,7 @@ def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
                     dataset=contract.name,
                     format="parquet",
                     path=f"{base}_yoy",
-                    columns=tuple([*dims, *time_data, *yoy, *_specs(RUN_LINEAGE)]),
+                    columns=tuple([*dims, *time_data, *yoy, *_specs(_LINEAGE)]),
                     partitions=tuple(parts),
                     kind="year_over_year",
                     description=f"{agg.name} compared with the same period one year earlier",
@@ -247,7 +223,7 @@ def zone_table(contract: DatasetContract, zone: str) -> TableSpec:
 def quarantine_table(contract: DatasetContract, zone: str) -> TableSpec:
     return TableSpec(
         name=f"{contract.name}_quarantine", zone=zone, dataset=contract.name, format="delta",
-        path=f"{zone}/_quarantine/{contract.name}", columns=tuple(_specs(QUARANTINE_COLUMNS)),
+        path=f"{zone}/_quarantine/{contract.name}", columns=tuple(_specs(fw.typed(fw.QUARANTINE))),
         description=f"{contract.name} rows rejected in {zone}, with reasons", kind="quarantine",
     )  # fmt: skip
 

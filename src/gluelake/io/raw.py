@@ -12,10 +12,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from gluelake.columns import RAW_FIELDS, RAW_TEXT, SOURCE_FILE
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import SourceError
 from gluelake.io.layout import LakeLayout
-from gluelake.transforms import RAW_FIELDS, RAW_TEXT, SOURCE_FILE
 from gluelake.transforms.parse import parse_json_lines
 
 _CORRUPT = "_corrupt_record"

@@ -7,12 +7,12 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from gluelake import logs
-from gluelake.contracts.tables import RUN_LINEAGE, bronze_columns, quarantine_table, zone_table
+from gluelake.columns import MESSAGES, REASONS, RUN_LINEAGE
+from gluelake.contracts.tables import bronze_columns, quarantine_table, zone_table
 from gluelake.errors import ConfigError
 from gluelake.io import tables
 from gluelake.io.tables import MergePolicy
 from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
-from gluelake.transforms import MESSAGES, REASONS
 from gluelake.transforms.conform import add_time_partitions
 from gluelake.transforms.enrich import enrich_with_factors
 from gluelake.transforms.lineage import add_run_lineage
@@ -33,7 +33,7 @@ def _read_bronze(spark: SparkSession, ctx: StageContext, dataset: str) -> DataFr
 def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     c, run_info = ctx.contract, ctx.run
     table, q_table = zone_table(c, "silver"), quarantine_table(c, "silver")
-    lineage = [name for name, _ in RUN_LINEAGE]
+    lineage = list(RUN_LINEAGE)
     record_columns = [col.name for col in bronze_columns(c) if col.name not in lineage]
 
     with logs.step(log, "read", dataset=c.name, zone="bronze") as done:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pyspark.sql import SparkSession
 
 from gluelake import logs
+from gluelake.columns import SOURCE_FILE
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
 from gluelake.io import raw
 from gluelake.io.tables import MergePolicy
 from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
-from gluelake.transforms import SOURCE_FILE
 from gluelake.transforms.dedup import deduplicate
 from gluelake.transforms.enforce import enforce_contract, field_names
 from gluelake.transforms.lineage import add_run_lineage

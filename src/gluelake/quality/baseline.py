@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from gluelake.contracts.load import DERIVED_TIME_COLUMNS
+from gluelake.columns import TIME_PARTS
 from gluelake.contracts.model import Column, DatasetContract
 from gluelake.contracts.tables import TableSpec
 from gluelake.quality.suites import suite_name
@@ -43,8 +43,8 @@ def _contract_columns(contract: DatasetContract, table: TableSpec) -> dict[str, 
 
 def _key(contract: DatasetContract, table: TableSpec) -> list[str]:
     if table.zone == "gold":
-        time = [c.name for c in table.all_columns if c.name in DERIVED_TIME_COLUMNS]
-        dims = [c.name for c in table.columns if c.name not in DERIVED_TIME_COLUMNS]
+        time = [c.name for c in table.all_columns if c.name in TIME_PARTS]
+        dims = [c.name for c in table.columns if c.name not in TIME_PARTS]
         agg = next(a for a in contract.aggregates if table.name in (a.name, f"{a.name}_yoy"))
         return [d for d in dims if d in agg.dimensions] + time
     return list(contract.primary_key)
@@ -62,7 +62,7 @@ def baseline_expectations(contract: DatasetContract, table: TableSpec) -> list[A
         gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta),
     ]
     for spec in table.all_columns:
-        if not spec.nullable or spec.name in DERIVED_TIME_COLUMNS:
+        if not spec.nullable or spec.name in TIME_PARTS:
             out.append(gxe.ExpectColumnValuesToNotBeNull(column=spec.name, meta=meta))
     for name, col in _contract_columns(contract, table).items():
         rules = col.constraints

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gluelake.contracts.model import DatasetContract
+from gluelake.paths import default_suites_dir
 from gluelake.quality.gate import ExpectationsGate
-from gluelake.quality.suites import default_suites_dir, load_zone_suites
+from gluelake.quality.suites import load_zone_suites
 
 
 def make_gate(

@@ -5,7 +5,6 @@ names exists in the table, every severity is one the gate knows)."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +20,6 @@ _COLUMN_KWARGS = ("column", "column_A", "column_B")
 _COLUMN_LIST_KWARGS = ("column_list", "column_set")
 _QUERY_KWARG = "unexpected_rows_query"
 _BATCH = "gluelake_batch"
-
-
-def default_suites_dir() -> Path:
-    """``$GLUELAKE_EXPECTATIONS_DIR``, else ``expectations/`` of the project checkout."""
-    from gluelake.session import project_root  # keeps this module free of Spark imports
-
-    env = os.environ.get("GLUELAKE_EXPECTATIONS_DIR")
-    return Path(env) if env else project_root() / "expectations"
 
 
 def gated_tables(contract: DatasetContract, zone: str) -> list[TableSpec]:

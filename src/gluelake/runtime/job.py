@@ -16,13 +16,14 @@ from gluelake.contracts import DatasetContract, load_contracts
 from gluelake.errors import ConfigError, GateFailed, GluelakeError
 from gluelake.io.config_files import local_folder
 from gluelake.io.layout import LakeLayout
+from gluelake.paths import default_schemas_dir, job_script
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
 from gluelake.quality.factory import make_gate
 from gluelake.run import RunInfo
 from gluelake.runtime.glue import glue_job, running_on_glue
 from gluelake.secrets import resolve_pii_key
-from gluelake.session import build_local_session, glue_session, project_root
+from gluelake.session import build_local_session, glue_session
 
 log = logs.get_logger(__name__)
 
@@ -38,7 +39,7 @@ SCRIPT_VERSION = re.compile(r'^JOB_VERSION = "([^"]+)"$', re.MULTILINE)
 
 def script_version(stage: str) -> str | None:
     """JOB_VERSION of ``jobs/<stage>/main.py`` in the project checkout, if there is one."""
-    script = project_root() / "jobs" / stage / "main.py"
+    script = job_script(stage)
     found = SCRIPT_VERSION.search(script.read_text(encoding="utf-8")) if script.is_file() else None
     return found.group(1) if found else None
 
@@ -80,7 +81,7 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r}; expected one of {sorted(STAGES)}")
     ns, _glue_extras = _parser(stage).parse_known_args(list(argv))
-    schemas = ns.schemas_dir or str(project_root() / "schemas")
+    schemas = ns.schemas_dir or str(default_schemas_dir())
     dates = tuple(d for arg in ns.ingest_dates for d in arg.split(",") if d)
     return JobArgs(
         stage,

@@ -7,6 +7,7 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from gluelake.columns import DAY, MONTH, YEAR
 from gluelake.contracts.model import Aggregate, Measure
 
 
@@ -26,7 +27,7 @@ def _measure(m: Measure) -> Column:
 
 
 def time_columns(agg: Aggregate) -> list[str]:
-    return ["year", "month", "day"] if agg.time_grain == "day" else ["year", "month"]
+    return [YEAR, MONTH, DAY] if agg.time_grain == "day" else [YEAR, MONTH]
 
 
 def aggregate(df: DataFrame, *, agg: Aggregate) -> DataFrame:
@@ -45,7 +46,7 @@ def year_over_year(df: DataFrame, *, agg: Aggregate) -> DataFrame:
     cond = reduce(
         lambda a, b: a & b,
         [
-            F.col(k).eqNullSafe(F.col(f"_p_{k}") + 1 if k == "year" else F.col(f"_p_{k}"))
+            F.col(k).eqNullSafe(F.col(f"_p_{k}") + 1 if k == YEAR else F.col(f"_p_{k}"))
             for k in keys
         ],
     )

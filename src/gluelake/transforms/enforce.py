@@ -10,10 +10,10 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from gluelake.columns import MESSAGES, RAW_FIELDS, REASONS, RESCUED
 from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.types import parse_type
-from gluelake.transforms import MESSAGES, RAW_FIELDS, REASONS, RESCUED
 from gluelake.transforms.pii import scrub
 from gluelake.transforms.timestamps import parse_timestamp
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
+from gluelake.columns import MESSAGES, REASONS
 from gluelake.contracts.model import FactorEnrichment
-from gluelake.transforms import MESSAGES, REASONS
 from gluelake.transforms.units import conversion_factor
 
 _FACTOR_ID = "_factor_id"

@@ -5,15 +5,16 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from gluelake.columns import INGESTED_AT, JOB_NAME, JOB_VERSION, RUN_ID, TYPES
 from gluelake.run import RunInfo
 
 
 def add_run_lineage(df: DataFrame, *, run: RunInfo) -> DataFrame:
     return df.withColumns(
         {
-            "_run_id": F.lit(run.run_id),
-            "_job_name": F.lit(run.job_name),
-            "_job_version": F.lit(run.job_version),
-            "_ingested_at": F.lit(run.started_at).cast("timestamp"),
+            RUN_ID: F.lit(run.run_id),
+            JOB_NAME: F.lit(run.job_name),
+            JOB_VERSION: F.lit(run.job_version),
+            INGESTED_AT: F.lit(run.started_at).cast(TYPES[INGESTED_AT]),
         }
     )

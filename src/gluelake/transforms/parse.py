@@ -6,7 +6,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from gluelake.transforms import RAW_FIELDS, RAW_TEXT, SOURCE_FILE
+from gluelake.columns import RAW_FIELDS, RAW_TEXT, SOURCE_FILE
 
 FIELDS_TYPE = T.MapType(T.StringType(), T.StringType(), valueContainsNull=True)
 

@@ -12,9 +12,9 @@ import hashlib
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from gluelake.columns import RAW_FIELDS, RAW_TEXT, RECORD_ORDER, RESCUED
 from gluelake.contracts.model import DatasetContract, PiiPolicy
 from gluelake.errors import ConfigError
-from gluelake.transforms import RAW_FIELDS, RAW_TEXT, RECORD_ORDER, RESCUED
 
 REDACTED = "[REDACTED]"
 _BLOCK = 64  # SHA-256 block size in bytes

@@ -5,7 +5,17 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from gluelake.transforms import MESSAGES, RAW_TEXT, REASONS, RECORD_ORDER, SOURCE_FILE
+from gluelake.columns import (
+    MESSAGE,
+    MESSAGES,
+    RAW_TEXT,
+    REASON_CODES,
+    REASONS,
+    RECORD,
+    RECORD_ID,
+    RECORD_ORDER,
+    SOURCE_FILE,
+)
 
 
 def has_reasons() -> Column:
@@ -23,11 +33,11 @@ def to_quarantine(df: DataFrame) -> DataFrame:
     )
     return df.select(
         F.sha2(F.concat_ws("\n", F.col(SOURCE_FILE), F.col(RAW_TEXT), occurrence), 256).alias(
-            "record_id"
+            RECORD_ID
         ),
-        F.col(REASONS).alias("reason_codes"),
-        F.array_join(F.col(MESSAGES), "; ").alias("message"),
-        F.col(RAW_TEXT).alias("record"),
+        F.col(REASONS).alias(REASON_CODES),
+        F.array_join(F.col(MESSAGES), "; ").alias(MESSAGE),
+        F.col(RAW_TEXT).alias(RECORD),
         F.col(SOURCE_FILE),
     )
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
-from gluelake.athena.ddl import ddl_files, default_ddl_dir, stale_ddl, write_ddl
+from gluelake.athena.ddl import ddl_files, stale_ddl, write_ddl
 from gluelake.athena.environments import environment, load_environments
 from gluelake.athena.lint import lint_tables, read_ddl_dir
 from gluelake.cli.options import add_environments, add_lake_root, add_schemas_dir, contracts_from
 from gluelake.errors import CatalogError, ConfigError
+from gluelake.paths import default_ddl_dir
 
 
 def _add_ddl_dir(parser: argparse.ArgumentParser) -> None:

@@ -25,11 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def handle(args: argparse.Namespace) -> int:
+    from gluelake.paths import default_schemas_dir, default_suites_dir
     from gluelake.quality.check import check_project
-    from gluelake.quality.suites import default_suites_dir
-    from gluelake.session import project_root
 
-    schemas: Path = args.schemas_dir or project_root() / "schemas"
+    schemas: Path = args.schemas_dir or default_schemas_dir()
     report = check_project(schemas, args.suites_dir or default_suites_dir())
     for problem in report.problems:
         print(f"error: {problem}")

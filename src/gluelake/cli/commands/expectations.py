@@ -37,8 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def handle_init(args: argparse.Namespace) -> int:
     from gluelake.contracts.model import ZONES
+    from gluelake.paths import default_suites_dir
     from gluelake.quality.baseline import hand_written, render, suite_document
-    from gluelake.quality.suites import default_suites_dir, gated_tables, suite_path
+    from gluelake.quality.suites import gated_tables, suite_path
 
     contract = contract_from(args)
     suites_dir: Path = args.suites_dir or default_suites_dir()

@@ -1,0 +1,79 @@
+"""Every column the framework itself adds or relies on: one name, type and meaning each.
+
+Contracts (the tables each zone publishes), transforms (which add the columns) and the
+Athena/Glue DDL (which describes them) all read this module, so a column cannot drift
+between what is written and what is declared. No Spark imports here.
+"""
+
+from __future__ import annotations
+
+# Lineage: which run, job and script version wrote a row, and when that run started.
+RUN_ID = "_run_id"
+JOB_NAME = "_job_name"
+JOB_VERSION = "_job_version"
+INGESTED_AT = "_ingested_at"
+RUN_LINEAGE: tuple[str, ...] = (RUN_ID, JOB_NAME, JOB_VERSION, INGESTED_AT)
+
+# Bronze: where a record came from, and fields the contract does not declare.
+SOURCE_FILE = "_source_file"
+RESCUED = "_rescued_data"
+
+# Time partitions derived from the event time (UTC).
+YEAR = "year"
+MONTH = "month"
+DAY = "day"
+TIME_PARTS: tuple[str, ...] = (YEAR, MONTH, DAY)
+
+# Quarantine tables: one row per rejected record.
+RECORD_ID = "record_id"
+REASON_CODES = "reason_codes"
+MESSAGE = "message"
+RECORD = "record"
+QUARANTINE: tuple[str, ...] = (RECORD_ID, REASON_CODES, MESSAGE, RECORD, SOURCE_FILE, *RUN_LINEAGE)
+
+# Working columns the transforms carry between reading raw and selecting a zone's columns;
+# none of them is ever written to a table.
+RAW_TEXT = "_raw"  # the record's text as received (masked once PII policy ran)
+RAW_FIELDS = "_fields"  # its fields by name
+REASONS = "_reasons"  # reason codes found so far
+MESSAGES = "_messages"  # readable reasons, one per code
+RECORD_ORDER = "_record_order"  # hash of the unmasked text: orders identical masked records
+
+# Contract type of every column written to a table.
+TYPES: dict[str, str] = {
+    RUN_ID: "string",
+    JOB_NAME: "string",
+    JOB_VERSION: "string",
+    INGESTED_AT: "timestamp",
+    SOURCE_FILE: "string",
+    RESCUED: "string",
+    YEAR: "int",
+    MONTH: "int",
+    DAY: "int",
+    RECORD_ID: "string",  # hash of source file + masked record: re-runs add nothing
+    REASON_CODES: "array<string>",
+    MESSAGE: "string",
+    RECORD: "string",
+}
+
+# What each one means (they reach Athena and Glue as column comments).
+DESCRIPTIONS: dict[str, str] = {
+    RUN_ID: "Run that wrote the row.",
+    JOB_NAME: "Job (stage) that wrote the row.",
+    JOB_VERSION: "Version of the job script that wrote the row.",
+    INGESTED_AT: "When that run started (UTC).",
+    SOURCE_FILE: "Raw file the record came from.",
+    RESCUED: "Fields the contract does not declare, as JSON (personal data masked).",
+    YEAR: "Year of the event time (UTC).",
+    MONTH: "Month of the event time (UTC), 1-12.",
+    DAY: "Day of month of the event time (UTC).",
+    RECORD_ID: "Identifies the quarantined record across re-runs.",
+    REASON_CODES: "Why the row was quarantined, e.g. cast_failed:quantity.",
+    MESSAGE: "Readable reasons; never shows personal data.",
+    RECORD: "The record as received, personal data masked.",
+}
+
+
+def typed(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``(name, contract type)`` pairs for framework columns, in order."""
+    return tuple((n, TYPES[n]) for n in names)

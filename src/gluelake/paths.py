@@ -1,0 +1,37 @@
+"""Where the project's own files live by default: contracts, suites, DDL, environments and
+job scripts. No Spark imports, so configuration-only modules can use it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The checkout this package runs from (src layout), else the working directory."""
+    here = Path(__file__).resolve().parents[2]
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+def default_schemas_dir() -> Path:
+    """``schemas/`` of the project: one dataset contract per YAML file."""
+    return project_root() / "schemas"
+
+
+def default_suites_dir() -> Path:
+    """``$GLUELAKE_EXPECTATIONS_DIR``, else ``expectations/`` of the project checkout."""
+    env = os.environ.get("GLUELAKE_EXPECTATIONS_DIR")
+    return Path(env) if env else project_root() / "expectations"
+
+
+def default_ddl_dir() -> Path:
+    return project_root() / "athena" / "ddl"
+
+
+def default_environments_file() -> Path:
+    return project_root() / "athena" / "environments.yaml"
+
+
+def job_script(stage: str) -> Path:
+    """``jobs/<stage>/main.py`` of the project checkout."""
+    return project_root() / "jobs" / stage / "main.py"
