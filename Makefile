@@ -61,6 +61,7 @@ test: setup  ## lint, type-check, static contract/suite/DDL checks, then the tes
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/gluelake check
 	$(BIN)/gluelake athena ddl --check
 	$(BIN)/gluelake athena lint --no-lake
@@ -74,8 +75,9 @@ fmt:  ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-typecheck:  ## mypy on src/
+typecheck:  ## mypy on src/ and the import layers
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ddl: setup  ## regenerate athena/ddl/<database>/<table>.sql from the contracts
 	$(BIN)/gluelake athena ddl

@@ -12,7 +12,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from gluelake.contracts.load import parse_contract
 from gluelake.contracts.model import DatasetContract
-from gluelake.transforms.parse import parse_json_lines
+from gluelake.io.raw import parse_json_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,6 +4,7 @@ job scripts. No Spark imports, so configuration-only modules can use it."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -35,3 +36,14 @@ def default_environments_file() -> Path:
 def job_script(stage: str) -> Path:
     """``jobs/<stage>/main.py`` of the project checkout."""
     return project_root() / "jobs" / stage / "main.py"
+
+
+# How a job script declares its version: ``JOB_VERSION = "1.2.0"`` on a line of its own.
+SCRIPT_VERSION = re.compile(r'^JOB_VERSION = "([^"]+)"$', re.MULTILINE)
+
+
+def script_version(stage: str) -> str | None:
+    """JOB_VERSION of ``jobs/<stage>/main.py`` in the project checkout, if there is one."""
+    script = job_script(stage)
+    found = SCRIPT_VERSION.search(script.read_text(encoding="utf-8")) if script.is_file() else None
+    return found.group(1) if found else None

@@ -120,7 +120,7 @@ def test_log_lines_never_carry_hash_pad_literals():
 
 
 def test_cli_runs_stamp_the_job_scripts_version():
-    from gluelake.runtime.job import script_version
+    from gluelake.paths import script_version
 
     assert script_version("raw_to_bronze") == "1.0.0"
     assert script_version("no_such_stage") is None

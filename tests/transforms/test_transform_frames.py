@@ -13,12 +13,12 @@ from support import raw_frame
 
 from gluelake.contracts.model import FactorEnrichment
 from gluelake.contracts.tables import ColumnSpec, TableSpec
+from gluelake.io.raw import parse_json_lines
 from gluelake.run import RunInfo
 from gluelake.transforms.conform import add_time_partitions
 from gluelake.transforms.enforce import enforce_contract, field_names
 from gluelake.transforms.enrich import enrich_with_factors
 from gluelake.transforms.lineage import add_run_lineage
-from gluelake.transforms.parse import parse_json_lines
 from gluelake.transforms.pii import mask_pii
 from gluelake.transforms.quarantine import record_as_json, to_quarantine
 from gluelake.transforms.shape import conform_to_table

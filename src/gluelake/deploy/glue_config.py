@@ -12,7 +12,7 @@ import yaml
 
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import ConfigError
-from gluelake.runtime.job import SCRIPT_VERSION
+from gluelake.paths import SCRIPT_VERSION
 
 GLUE_VERSION = "5.1"
 STAGE_ZONES = {"raw_to_bronze": "bronze", "bronze_to_silver": "silver", "silver_to_gold": "gold"}

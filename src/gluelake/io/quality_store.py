@@ -4,8 +4,10 @@ quality-results table, and reading tables or sample files for ``gluelake validat
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
@@ -14,7 +16,23 @@ from gluelake.contracts.tables import TableSpec, quality_results_table
 from gluelake.errors import SourceError
 from gluelake.io.layout import LakeLayout
 from gluelake.io.tables import read_table
-from gluelake.quality.results import Validation
+
+
+class StorableValidation(Protocol):
+    """What this module stores of a validation (``quality.results.Validation`` is one);
+    a protocol, so the storage layer does not depend on the quality package."""
+
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def zone(self) -> str: ...
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def table(self) -> str: ...
+
+    def to_json(self) -> str: ...
+    def result_rows(self) -> Sequence[tuple[object, ...]]: ...
 
 
 @dataclass(frozen=True)
@@ -42,31 +60,7 @@ def write_text(spark: SparkSession, uri: str, text: str) -> None:
         stream.close()
 
 
-def results_rows(validation: Validation) -> list[tuple[object, ...]]:
-    """Rows of the quality-results table, in its column order (partitions last)."""
-    day = validation.validated_at.strftime("%Y-%m-%d")
-    return [
-        (
-            validation.run_id,
-            validation.zone,
-            validation.suite,
-            o.expectation,
-            o.column_name,
-            o.severity,
-            o.success,
-            o.element_count,
-            o.unexpected_count,
-            o.unexpected_percent,
-            o.observed_value,
-            validation.validated_at,
-            validation.dataset,
-            day,
-        )
-        for o in validation.outcomes
-    ]
-
-
-def append_results(spark: SparkSession, layout: LakeLayout, validation: Validation) -> str:
+def append_results(spark: SparkSession, layout: LakeLayout, validation: StorableValidation) -> str:
     """Append one row per expectation to the quality-results table; returns its path.
 
     Jobs validate concurrently, and Spark's appends to one folder share a ``_temporary``
@@ -76,7 +70,7 @@ def append_results(spark: SparkSession, layout: LakeLayout, validation: Validati
     spec = quality_results_table()
     path = layout.table(spec)
     staging = f"{path}/_staging/{validation.run_id}-{validation.table}-{uuid.uuid4().hex[:8]}"
-    df = spark.createDataFrame(results_rows(validation), schema=spec.spark_schema())
+    df = spark.createDataFrame(list(validation.result_rows()), schema=spec.spark_schema())
     (
         df.coalesce(1)  # a handful of rows: one small file per validation
         .write.mode("errorifexists")
@@ -111,7 +105,7 @@ def _move_data_files(spark: SparkSession, source: str, target: str) -> None:
 
 
 def store_validation(
-    spark: SparkSession, layout: LakeLayout, validation: Validation, html: str
+    spark: SparkSession, layout: LakeLayout, validation: StorableValidation, html: str
 ) -> StoredResults:
     """Keep a validation three ways: JSON document and HTML report in the run's folder,
     and rows in the quality-results table."""

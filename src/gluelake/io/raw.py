@@ -16,9 +16,19 @@ from gluelake.columns import RAW_FIELDS, RAW_TEXT, SOURCE_FILE
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import SourceError
 from gluelake.io.layout import LakeLayout
-from gluelake.transforms.parse import parse_json_lines
 
 _CORRUPT = "_corrupt_record"
+FIELDS_TYPE = T.MapType(T.StringType(), T.StringType(), valueContainsNull=True)
+
+
+def parse_json_lines(df: DataFrame) -> DataFrame:
+    """``value`` (one JSON line) -> fields by name, each value as its JSON text. A line
+    that is not a JSON object gets null ``_fields``; blank lines are not records."""
+    return df.filter(F.trim("value") != "").select(
+        F.col("value").alias(RAW_TEXT),
+        F.from_json("value", FIELDS_TYPE).alias(RAW_FIELDS),  # type: ignore[arg-type]
+        F.col(SOURCE_FILE),
+    )
 
 
 def raw_paths(

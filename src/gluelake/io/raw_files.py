@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from gluelake.errors import ConfigError
-from gluelake.generate.batch import RawBatch
 from gluelake.io.layout import LakeLayout
 
 
-def write_batch(layout: LakeLayout, relative: str, batch: RawBatch) -> list[Path]:
+class LinesByIngestDate(Protocol):
+    """A batch of raw lines per ingest date (``generate.batch.RawBatch`` is one)."""
+
+    @property
+    def files(self) -> Mapping[str, Sequence[str]]: ...
+
+
+def write_batch(layout: LakeLayout, relative: str, batch: LinesByIngestDate) -> list[Path]:
     if not layout.is_local:
         raise ConfigError(f"sample data is written to local lakes only, not {layout.root}")
     written = []

@@ -93,6 +93,29 @@ class Validation:
         lines += [f"  {o.describe_failure()}" for o in (*self.failures, *self.warnings)]
         return "\n".join(lines)
 
+    def result_rows(self) -> list[tuple[object, ...]]:
+        """Rows of the quality-results table, in its column order (partitions last)."""
+        day = self.validated_at.strftime("%Y-%m-%d")
+        return [
+            (
+                self.run_id,
+                self.zone,
+                self.suite,
+                o.expectation,
+                o.column_name,
+                o.severity,
+                o.success,
+                o.element_count,
+                o.unexpected_count,
+                o.unexpected_percent,
+                o.observed_value,
+                self.validated_at,
+                self.dataset,
+                day,
+            )
+            for o in self.outcomes
+        ]
+
     def to_json(self) -> str:
         doc = {
             "run_id": self.run_id,

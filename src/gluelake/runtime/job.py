@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -16,7 +15,7 @@ from gluelake.contracts import DatasetContract, load_contracts
 from gluelake.errors import ConfigError, GateFailed, GluelakeError
 from gluelake.io.config_files import local_folder
 from gluelake.io.layout import LakeLayout
-from gluelake.paths import default_schemas_dir, job_script
+from gluelake.paths import default_schemas_dir
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
 from gluelake.quality.factory import make_gate
@@ -34,14 +33,6 @@ STAGES: dict[str, tuple[str, Stage]] = {
     "silver_to_gold": ("gold", silver_to_gold.run),
 }
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
-SCRIPT_VERSION = re.compile(r'^JOB_VERSION = "([^"]+)"$', re.MULTILINE)
-
-
-def script_version(stage: str) -> str | None:
-    """JOB_VERSION of ``jobs/<stage>/main.py`` in the project checkout, if there is one."""
-    script = job_script(stage)
-    found = SCRIPT_VERSION.search(script.read_text(encoding="utf-8")) if script.is_file() else None
-    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)

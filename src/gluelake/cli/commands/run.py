@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from gluelake.runtime.job import STAGES, main, script_version
+from gluelake.paths import script_version
+from gluelake.runtime.job import STAGES, main
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
