@@ -102,7 +102,7 @@ def main() -> None:
     for stage, zone in plan:
         result, gate, seconds = _run(spark, stage, zone, contracts["emissions"], contracts, layout)
         m = Measurement(
-            stage.__name__.rsplit(".", 1)[-1], result.rows_read, result.output_rows,
+            stage.__name__.rsplit(".", 1)[-1], result.rows_read, result.rows_in_table,
             round(seconds, 2), round(gate.seconds, 2),
         )  # fmt: skip
         results.append(m)

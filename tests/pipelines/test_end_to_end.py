@@ -63,7 +63,7 @@ def test_gold_totals_equal_an_independent_computation(spark, lake):
         )
         for r in gold
     }
-    assert results[("raw_to_bronze", "emissions")].rows_written > 500
+    assert results[("raw_to_bronze", "emissions")].accepted > 500
     assert got == expected
 
 
@@ -81,13 +81,13 @@ def test_gold_month_totals_equal_silver_totals(spark, lake):
 def test_counts_reconcile_for_every_stage(lake):
     _, results = lake
     for (stage, dataset), r in results.items():
-        assert r.rows_read == r.rows_written + r.rows_quarantined + r.duplicates_dropped, (
+        assert r.rows_read == r.accepted + r.quarantined + r.duplicates_dropped, (
             stage,
             dataset,
         )
     bronze = results[("raw_to_bronze", "emissions")]
-    assert bronze.rows_quarantined > 0 and bronze.duplicates_dropped > 0
-    assert results[("bronze_to_silver", "emissions")].rows_read == bronze.rows_written
+    assert bronze.quarantined > 0 and bronze.duplicates_dropped > 0
+    assert results[("bronze_to_silver", "emissions")].rows_read == bronze.accepted
 
 
 def test_rerun_of_the_same_raw_data_adds_no_rows(spark, lake):
@@ -98,8 +98,41 @@ def test_rerun_of_the_same_raw_data_adds_no_rows(spark, lake):
     }
     again = run_stage(spark, args("raw_to_bronze", "emissions", root), "test")
     after = {p: spark.read.format("delta").load(str(root / p)).count() for p in before}
-    assert again.inserted == 0 and again.updated == 0
+    assert again.inserted == 0 and again.updated == 0 and again.deleted == 0
+    assert again.unchanged == again.accepted > 0
+    # The published set is counted on its own, not taken from the run's arithmetic.
+    assert again.rows_in_table == before["bronze/emissions"]
     assert after == before
+
+
+def test_results_name_the_published_set_apart_from_this_runs_writes(spark, lake):
+    root, results = lake
+    silver = results[("bronze_to_silver", "emissions")]
+    assert (
+        silver.rows_in_table
+        == spark.read.format("delta").load(str(root / "silver/emissions")).count()
+    )
+    assert silver.inserted == silver.accepted and silver.unchanged == 0  # a first run
+    gold = results[("silver_to_gold", "emissions")]
+    gold_rows = sum(
+        spark.read.parquet(str(p)).count()
+        for p in (root / "gold/emissions").iterdir()
+        if p.is_dir()
+    )
+    assert gold.rows_in_table == gold_rows and gold.inserted == gold_rows
+    fields = gold.as_fields()
+    for name in (
+        "rows_read",
+        "rows_in_table",
+        "inserted",
+        "updated",
+        "deleted",
+        "unchanged",
+        "quarantined",
+        "duplicates_dropped",
+    ):
+        assert name in fields
+    assert "rows_written" not in fields
 
 
 def test_every_row_carries_lineage(spark, lake, contracts):

@@ -60,7 +60,7 @@ def test_csv_source_with_a_malformed_row(spark, tmp_path):
         "asm-0123456789ad,u3,,,amer,midterm,101,30,2025-01-03\n",
     )  # fmt: skip
     result = raw_to_bronze.run(spark, context(contract, tmp_path))
-    assert (result.rows_read, result.rows_written, result.rows_quarantined) == (3, 1, 2)
+    assert (result.rows_read, result.accepted, result.quarantined) == (3, 1, 2)
     bronze = spark.read.format("delta").load(str(tmp_path / "bronze/assessments")).first()
     assert (bronze["assessment_id"], bronze["user_email"], bronze["user_age"]) == (
         "asm-0123456789ab",

@@ -71,7 +71,7 @@ def test_closed_factor_version_and_same_time_correction_reach_silver(spark, tmp_
 
     assert (factors.inserted, factors.updated) == (1, 1)
     assert (emissions.inserted, emissions.updated) == (0, 1)
-    assert (silver.rows_quarantined, silver.updated) == (0, 1)
+    assert (silver.quarantined, silver.updated) == (0, 1)
     row = silver_row(spark, tmp_path)
     assert row["kg_co2e_per_unit"] == Decimal("0.600000")
     assert row["emissions_kg_co2e"] == Decimal("12.000000")
@@ -88,5 +88,5 @@ def test_silver_drops_a_row_that_no_longer_enriches(spark, tmp_path, contracts):
     )
     run(spark, raw_to_bronze, contracts, "emission_factors", tmp_path)
     silver = run(spark, bronze_to_silver, contracts, "emissions", tmp_path)
-    assert (silver.rows_written, silver.rows_quarantined, silver.deleted) == (0, 1, 1)
+    assert (silver.accepted, silver.quarantined, silver.deleted) == (0, 1, 1)
     assert spark.read.format("delta").load(str(tmp_path / "silver/emissions")).count() == 0

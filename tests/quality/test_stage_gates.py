@@ -54,9 +54,9 @@ def test_bronze_gate_counts_agree_with_quarantine_and_dedup_counts(
 
     [outcome] = gate.outcomes
     assert outcome.passed, outcome.summary
-    assert result.rows_quarantined > 0 and result.duplicates_dropped > 0
-    expected = result.rows_read - result.rows_quarantined - result.duplicates_dropped
-    assert outcome.row_count == result.rows_written == expected
+    assert result.quarantined > 0 and result.duplicates_dropped > 0
+    expected = result.rows_read - result.quarantined - result.duplicates_dropped
+    assert outcome.row_count == result.accepted == expected
     assert outcome.validation is not None
     unique = next(o for o in outcome.validation.outcomes if "unique" in o.expectation)
     assert unique.success and unique.element_count == expected

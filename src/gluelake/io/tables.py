@@ -46,6 +46,11 @@ def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
         ) from None
 
 
+def row_count(spark: SparkSession, path: str, table: TableSpec) -> int:
+    """Rows a published table holds (Delta answers from its log's file statistics)."""
+    return read_table(spark, path, table).count()
+
+
 @dataclass(frozen=True)
 class MergePolicy:
     """How incoming rows replace a Delta table's rows with the same key.

@@ -70,8 +70,8 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             dataset=c.name,
             run_id=run_info.run_id,
             rows_read=rows_read,
-            rows_written=n_written,
-            rows_quarantined=n_quarantined,
+            accepted=n_written,
+            quarantined=n_quarantined,
             duplicates_dropped=n_valid - n_written,
         )
     )

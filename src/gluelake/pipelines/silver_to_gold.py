@@ -54,23 +54,27 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         )
         for spec, df in outputs
     ]
-    output_rows = 0
     for spec, df in shaped:
         pass_gate(ctx, df, spec)
+    written = in_tables = 0
     with logs.step(log, "write", dataset=c.name, zone="gold") as done:
         for spec, df in shaped:
-            tables.overwrite_partitions(df, path=ctx.layout.table(spec), table=spec)
-            output_rows += df.count()
-        done.update(tables=len(shaped), rows=output_rows)
+            path = ctx.layout.table(spec)
+            tables.overwrite_partitions(df, path=path, table=spec)
+            written += df.count()
+            in_tables += tables.row_count(spark, path, spec)
+        done.update(tables=len(shaped), rows=written)
     for df in [silver, *(d for _, d in outputs), *(d for _, d in shaped)]:
         df.unpersist()
+    # Gold replaces whole partitions: every row written counts as inserted.
     return StageResult(
         stage="silver_to_gold",
         dataset=c.name,
         run_id=run_info.run_id,
         rows_read=rows_read,
-        rows_written=rows_read,
-        rows_quarantined=0,
+        accepted=rows_read,
+        quarantined=0,
         duplicates_dropped=0,
-        output_rows=output_rows,
+        inserted=written,
+        rows_in_table=in_tables,
     )

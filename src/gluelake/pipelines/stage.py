@@ -33,31 +33,37 @@ class StageContext:
 
 @dataclass(frozen=True)
 class StageResult:
-    """Row accounting of one run: rows_read = rows_written + rows_quarantined +
-    duplicates_dropped, checked before anything is published."""
+    """Row accounting of one run.
+
+    ``rows_read = accepted + quarantined + duplicates_dropped`` is checked before anything
+    is published. ``accepted`` rows were offered to the output table; of them this run
+    ``inserted``, ``updated`` or left ``unchanged`` a row (from Delta's commit metrics where
+    a MERGE ran), and ``deleted`` counts stored rows the run removed. ``rows_in_table`` is
+    the size of the published set after the run (in gold: every aggregate table's rows)."""
 
     stage: str
     dataset: str
     run_id: str
     rows_read: int
-    rows_written: int
-    rows_quarantined: int
+    accepted: int
+    quarantined: int
     duplicates_dropped: int
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
-    output_rows: int = 0
+    unchanged: int = 0
+    rows_in_table: int = 0
 
     def as_fields(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def reconcile(result: StageResult) -> StageResult:
-    accounted = result.rows_written + result.rows_quarantined + result.duplicates_dropped
+    accounted = result.accepted + result.quarantined + result.duplicates_dropped
     if accounted != result.rows_read:
         raise ReconciliationError(
             f"{result.stage} {result.dataset}: read {result.rows_read} rows but accounted for "
-            f"{accounted} (written {result.rows_written} + quarantined {result.rows_quarantined}"
+            f"{accounted} (accepted {result.accepted} + quarantined {result.quarantined}"
             f" + duplicates {result.duplicates_dropped})"
         )
     return result
@@ -82,7 +88,7 @@ def publish_upsert(
     policy: tables.MergePolicy,
 ) -> StageResult:
     """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows.
-    Returns ``result`` with the write counts."""
+    Returns ``result`` with this run's write counts and the published table's size."""
     (df, table), (q_df, q_table) = data, quarantine
     pass_gate(ctx, df, table)
     with logs.step(log, "write", dataset=ctx.contract.name, zone=table.zone) as done:
@@ -96,9 +102,9 @@ def publish_upsert(
             deleted=metrics.deleted,
             quarantine_inserted=q_metrics.inserted,
         )
-    if metrics.source_rows is not None and metrics.source_rows != result.rows_written:
+    if metrics.source_rows is not None and metrics.source_rows != result.accepted:
         raise ReconciliationError(
-            f"{result.stage} {result.dataset}: counted {result.rows_written} rows to write, "
+            f"{result.stage} {result.dataset}: counted {result.accepted} rows to write, "
             f"Delta received {metrics.source_rows}"
         )
     return replace(
@@ -106,5 +112,7 @@ def publish_upsert(
         inserted=metrics.inserted,
         updated=metrics.updated,
         deleted=metrics.deleted,
-        output_rows=result.rows_written,
+        # A matched row the MERGE's condition left alone (older, or no column changed).
+        unchanged=result.accepted - metrics.inserted - metrics.updated,
+        rows_in_table=tables.row_count(spark, ctx.layout.table(table), table),
     )
