@@ -8,17 +8,9 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 JARS_DIR := .jars
 LAKE     ?= lake/demo
-export PYSPARK_PYTHON := $(abspath $(BIN)/python)
-export GLUELAKE_JARS_DIR := $(abspath $(JARS_DIR))
-export SPARK_LOCAL_IP ?= 127.0.0.1
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
 DEMO_QUERY := SELECT tenant_id, scope, ROUND(SUM(total_kg_co2e) / 1000, 3) AS tonnes_co2e, SUM(record_count) AS activities FROM gluelake_dev_gold.emissions_monthly WHERE year = 2025 AND month = 7 GROUP BY tenant_id, scope ORDER BY tenant_id, scope
-JARS_CSV = $(shell ls $(JARS_DIR)/*.jar 2>/dev/null | paste -sd, -)
-# spark-submit starts the driver JVM itself, so JVM options go here rather than in session.py.
-DRIVER_OPTS = -Dlog4j2.configurationFile=file:$(CURDIR)/jvm/log4j2.properties -Dderby.system.home=$(CURDIR)/.tmp/derby -Duser.timezone=UTC
-SPARK_SUBMIT = $(BIN)/spark-submit --master 'local[*]' --jars $(JARS_CSV) --driver-java-options '$(DRIVER_OPTS)' --conf spark.ui.enabled=false
-
 .PHONY: help setup venv jars demo test lint fmt typecheck ddl bench clean lock
 
 help:  ## list targets
@@ -41,15 +33,17 @@ $(JARS_DIR)/.fetched: jvm/pom.xml
 	mvn --batch-mode --quiet -f jvm/pom.xml dependency:copy-dependencies
 	@touch $@
 
+# Jobs run with `gluelake submit`: the one definition of the spark-submit command line
+# (jars, driver options, interpreter), the same one README shows for a plain shell.
 demo: setup  ## generate sample data, run raw→bronze→silver→gold with spark-submit, print a gold result
 	rm -rf $(LAKE)
 	$(BIN)/gluelake generate --lake-root $(LAKE) --seed 7 --activities 5000
 	for ds in emission_factors emissions assessments; do \
-	  GLUELAKE_PII_KEY=$(DEMO_PII_KEY) $(SPARK_SUBMIT) jobs/raw_to_bronze/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
+	  GLUELAKE_PII_KEY=$(DEMO_PII_KEY) $(BIN)/gluelake submit raw_to_bronze --dataset $$ds --lake-root $(LAKE) || exit 1; \
 	done
 	for ds in emissions assessments; do \
-	  $(SPARK_SUBMIT) jobs/bronze_to_silver/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
-	  $(SPARK_SUBMIT) jobs/silver_to_gold/main.py --dataset $$ds --lake-root $(LAKE) || exit 1; \
+	  $(BIN)/gluelake submit bronze_to_silver --dataset $$ds --lake-root $(LAKE) || exit 1; \
+	  $(BIN)/gluelake submit silver_to_gold --dataset $$ds --lake-root $(LAKE) || exit 1; \
 	done
 	$(BIN)/gluelake athena lint --lake-root $(LAKE)
 	@echo "Gold: emissions by tenant and scope, July 2025 (Athena SQL, run locally):"

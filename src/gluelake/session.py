@@ -48,45 +48,80 @@ class LocalSessionConfig:
     extra: tuple[tuple[str, str], ...] = ()
 
 
-def _jars(jars_dir: Path) -> list[Path]:
-    jars = sorted(jars_dir.glob("*.jar"))
-    missing = [name for name in REQUIRED_JARS if not (jars_dir / name).exists()]
+def jars_dir() -> Path:
+    """``$GLUELAKE_JARS_DIR``, else ``.jars/`` of the project checkout."""
+    return Path(os.environ.get("GLUELAKE_JARS_DIR", project_root() / ".jars")).resolve()
+
+
+def temp_dir(folder: Path | None = None) -> Path:
+    """``folder``, else ``$GLUELAKE_TMP_DIR``, else ``.tmp/`` of the project checkout; with
+    the sub-folders Spark, Derby and Hive write to."""
+    temp = (folder or Path(os.environ.get("GLUELAKE_TMP_DIR", project_root() / ".tmp"))).resolve()
+    for sub in ("derby", "hive-resources", "local", "warehouse", "checkpoints"):
+        (temp / sub).mkdir(parents=True, exist_ok=True)
+    return temp
+
+
+def jar_paths(folder: Path | None = None) -> list[Path]:
+    """Every jar of the local runtime; ConfigError when the Delta jars are missing."""
+    folder = folder or jars_dir()
+    jars = sorted(folder.glob("*.jar"))
+    missing = [name for name in REQUIRED_JARS if not (folder / name).exists()]
     if missing:
         raise ConfigError(
-            f"Delta jars {missing} not found in {jars_dir}: run `make jars` "
-            "(fetches them with Maven from jvm/pom.xml)"
+            f"Delta jars {missing} not found in {folder}: run `make jars` "
+            "(fetches them with Maven from jvm/pom.xml), or set GLUELAKE_JARS_DIR"
         )
     return jars
 
 
+def driver_java_options(temp: Path) -> list[str]:
+    """JVM options of the local driver (spark-submit must pass them at launch)."""
+    options = [f"-Dderby.system.home={temp / 'derby'}", "-Duser.timezone=UTC"]
+    log_config = project_root() / "jvm" / "log4j2.properties"
+    if log_config.exists():
+        options.append(f"-Dlog4j2.configurationFile=file:{log_config}")
+    return options
+
+
+def python_environment() -> dict[str, str]:
+    """Variables that make Spark's Python workers run this interpreter (which has the
+    project's packages) and bind to loopback, whatever the calling shell exported."""
+    return {
+        "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+        "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"),
+    }
+
+
+def _check_delta(spark: SparkSession) -> SparkSession:
+    """A session someone else built first (without Delta) would fail later with a deep
+    Spark error; say what happened instead."""
+    extensions = spark.conf.get("spark.sql.extensions", "") or ""
+    if DELTA_SETTINGS["spark.sql.extensions"] not in extensions:
+        raise ConfigError(
+            "a SparkSession without Delta was already running when gluelake asked for its "
+            "own; build gluelake's session (gluelake.session.build_local_session) first"
+        )
+    return spark
+
+
 def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> SparkSession:
     """Create (or return the already running) local session with Delta and UTC."""
-    root = project_root()
-    jars_dir = config.jars_dir or Path(os.environ.get("GLUELAKE_JARS_DIR", root / ".jars"))
-    temp = (config.temp_dir or Path(os.environ.get("GLUELAKE_TMP_DIR", root / ".tmp"))).resolve()
-    for sub in ("derby", "hive-resources", "local", "warehouse", "checkpoints"):
-        (temp / sub).mkdir(parents=True, exist_ok=True)
-    # Python workers must run this interpreter, which has the project's packages.
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    # A laptop needs no network for local[*]: bind to loopback.
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-
-    java_options = [f"-Dderby.system.home={temp / 'derby'}", "-Duser.timezone=UTC"]
-    log_config = root / "jvm" / "log4j2.properties"
-    if log_config.exists():
-        java_options.append(f"-Dlog4j2.configurationFile=file:{log_config}")
+    folder = config.jars_dir or jars_dir()
+    temp = temp_dir(config.temp_dir)
+    os.environ.update(python_environment())
     builder = (
         SparkSession.builder.master(config.master)
         .appName(config.app_name)
-        .config("spark.jars", ",".join(str(j) for j in _jars(jars_dir)))
+        .config("spark.jars", ",".join(str(j) for j in jar_paths(folder)))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(config.shuffle_partitions))
         .config("spark.default.parallelism", str(config.shuffle_partitions))
         .config("spark.local.dir", str(temp / "local"))
         .config("spark.sql.warehouse.dir", str(temp / "warehouse"))
-        .config("spark.driver.extraJavaOptions", " ".join(java_options))
+        .config("spark.driver.extraJavaOptions", " ".join(driver_java_options(temp)))
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.hadoop.hive.downloaded.resources.dir", str(temp / "hive-resources"))
         .config("spark.databricks.delta.snapshotPartitions", "2")
@@ -94,7 +129,7 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
     )
     for key, value in {**SQL_SETTINGS, **DELTA_SETTINGS, **dict(config.extra)}.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    spark = _check_delta(builder.getOrCreate())
     spark.sparkContext.setLogLevel("WARN")
     return spark
 

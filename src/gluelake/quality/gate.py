@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
-from gluelake.errors import GateFailed, SuiteError
+from gluelake.errors import ConfigError, GateFailed, SuiteError
 from gluelake.io.layout import LakeLayout
 from gluelake.quality.results import Validation
 from gluelake.quality.suites import SuiteFile, related_tables, view_name
@@ -115,12 +115,13 @@ class ExpectationsGate:
         *,
         table: TableSpec,
         contract: DatasetContract,
-        layout: LakeLayout,
+        layout: LakeLayout | None,
         run_id: str,
         now: datetime,
     ) -> Validation:
         """Run ``table``'s suite on ``df`` and store nothing (``gluelake validate`` uses this).
-        Related tables a cross-table expectation joins are read from ``layout``."""
+        Related tables a cross-table expectation joins are read from ``layout``; without
+        one, such a suite is a ConfigError naming the tables it needs."""
         from gluelake.io import quality_store
         from gluelake.quality.engine import validate
 
@@ -131,7 +132,13 @@ class ExpectationsGate:
                 f"this gate has suites only for {sorted(self._suites)} in its zone",
             )
         related = {view_name(t): t for t in related_tables(contract)}
+        if suite.views and layout is None:
+            raise ConfigError(
+                f"suite {suite.path} of {contract.name}.{table.name} joins "
+                f"{list(suite.views)}: give --lake-root, the lake that holds them"
+            )
         for view in suite.views:
+            assert layout is not None
             quality_store.register_view(
                 df.sparkSession, view, layout.table(related[view]), related[view]
             )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gluelake.cli.commands.expectations import add_suites_dir
-from gluelake.cli.options import add_lake_root, add_schemas_dir, contract_from
+from gluelake.cli.options import add_schemas_dir, contract_from
 from gluelake.errors import ConfigError
 
 
@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Validates the table of ZONE for DATASET (in gold: each aggregate table, or the "
             "one named by --table) and prints each expectation's outcome. Exit status 0 when "
-            "no critical expectation failed, 1 otherwise. Nothing is written to the lake."
+            "no critical expectation failed, 1 when one did, 2 on any other error (e.g. a "
+            "missing table). Nothing is written to the lake."
         ),
     )
     p.add_argument("--zone", required=True, choices=["bronze", "silver", "gold"])
@@ -34,10 +35,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--report-dir", type=Path, default=None, help="also write JSON and HTML reports here"
     )
-    add_lake_root(p)
+    p.add_argument(
+        "--lake-root",
+        default=None,
+        help="lake root (folder or s3:// URI) holding the table, and the related tables a "
+        "cross-table expectation joins; required unless --path is given",
+    )
     add_schemas_dir(p)
     add_suites_dir(p)
-    p.set_defaults(handler=handle)
+    p.set_defaults(handler=handle, spark=True)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -64,10 +70,12 @@ def handle(args: argparse.Namespace) -> int:
             )
     if args.path is not None and len(tables) > 1:
         raise ConfigError(f"--path needs --table, one of {[t.name for t in tables]}")
+    if args.path is None and args.lake_root is None:
+        raise ConfigError("validate needs --lake-root (the lake holding the table) or --path")
 
     gate = make_gate(contract, args.zone, suites_dir=args.suites_dir)  # fails before any read
     spark = build_local_session()
-    layout = LakeLayout.at(args.lake_root)
+    layout = None if args.lake_root is None else LakeLayout.at(args.lake_root)
     now = datetime.now(UTC).replace(microsecond=0)
     run_id = f"validate-{now:%Y%m%dT%H%M%SZ}"
     validations = []
@@ -75,6 +83,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.path is not None:
             df = quality_store.read_sample(spark, args.path, table)
         else:
+            assert layout is not None  # checked above
             df = read_table(spark, layout.table(table), table)
         df = df.cache()
         v = gate.validate(df, table=table, contract=contract, layout=layout, run_id=run_id, now=now)

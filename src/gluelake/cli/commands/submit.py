@@ -1,0 +1,52 @@
+"""``gluelake submit STAGE``: run a job script under ``spark-submit``, as Glue would."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from gluelake.runtime.job import STAGES
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "submit",
+        help="run a job script with spark-submit (the jars, JVM options and interpreter set)",
+        description=(
+            "Runs jobs/STAGE/main.py with the spark-submit of the installed pyspark, the "
+            "project's jars, the driver JVM options and this interpreter for Python, and "
+            "exits with the job's status (0 published, 1 blocked by a quality gate, 2 any "
+            "other error). Job arguments follow the stage, e.g. "
+            "`gluelake submit raw_to_bronze --dataset emissions --lake-root lake/dev`. "
+            "--print prints the equivalent command line instead of running it."
+        ),
+    )
+    p.add_argument("stage", choices=sorted(STAGES))
+    p.add_argument(
+        "--print",
+        dest="print_only",
+        action="store_true",
+        help="print the command line (runs from a plain shell) instead of running it",
+    )
+    p.add_argument("--master", default="local[*]", help="Spark master (default: local[*])")
+    p.add_argument("--driver-memory", default="2g", help="driver JVM heap (default: 2g)")
+    p.add_argument("job_args", nargs=argparse.REMAINDER, help="--dataset NAME --lake-root PATH ...")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from gluelake.runtime.submit import check_runnable, submit_command
+
+    command = submit_command(
+        args.stage, args.job_args, master=args.master, driver_memory=args.driver_memory
+    )
+    if args.print_only:
+        print(command.shell())
+        return 0
+    check_runnable()
+    sys.stdout.flush()
+    done = subprocess.run(command.argv, env={**os.environ, **command.env}, check=False)
+    # A job exits 0, 1 or 2; anything else (a signal, a JVM that never started) is an error.
+    return done.returncode if done.returncode in (0, 1, 2) else 2
