@@ -20,6 +20,7 @@ from gluelake.athena.dateformat import (
     strftime_pattern,
 )
 from gluelake.athena.projection import DATE_INTERVAL_UNITS
+from gluelake.contracts.load import EVENT_TIME_RANGE_FIELD
 from gluelake.errors import AthenaError
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
@@ -290,8 +291,16 @@ def _check_value(
             )
         bounds = [_int(b) for b in (t.prop(f"projection.{col}.range") or "").split(",")]
         if len(bounds) == 2 and None not in bounds and not (bounds[0] <= int(value) <= bounds[1]):  # type: ignore[operator]
+            fix = (
+                f": Athena never reads it; widen {EVENT_TIME_RANGE_FIELD} (from/to years) in "
+                "the dataset's contract and regenerate the DDL (`gluelake athena ddl`)"
+                if col == "year"
+                else ""
+            )
             yield _issue(
-                t, where, f"{col}={value} is outside projection.{col}.range {bounds[0]},{bounds[1]}"
+                t,
+                where,
+                f"{col}={value} is outside projection.{col}.range {bounds[0]},{bounds[1]}{fix}",
             )
     elif kind == "date":
         fmt = t.prop(f"projection.{col}.format") or ""

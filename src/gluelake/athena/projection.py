@@ -3,9 +3,9 @@ column gets, and the table properties Athena reads.
 
 Rules (from the contracts and the writers):
 - ``year``/``month``/``day`` ints are written by Spark ``partitionBy`` without padding
-  (``month=3``), so they are ``integer`` projections without ``digits``. Years span
-  ``YEAR_RANGE``: wide enough for backfills; queries that filter on year list only their
-  years, unfiltered ones list the whole range.
+  (``month=3``), so they are ``integer`` projections without ``digits``. Years span the
+  contract's ``event_time_range`` (default 2000-2100): queries that filter on year list
+  only their years, unfiltered ones list the whole range.
 - a string column whose contract lists ``allowed`` values, and the quality table's
   ``dataset`` column (the contract names), are ``enum``.
 - ``date`` columns and string ``*_date`` columns (written as ``yyyy-MM-dd``) are ``date``.
@@ -18,11 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gluelake.columns import DAY, MONTH, YEAR
-from gluelake.contracts.model import DatasetContract
+from gluelake.contracts.model import DatasetContract, YearRange
 from gluelake.contracts.tables import ColumnSpec, TableSpec
 from gluelake.errors import AthenaError
 
-YEAR_RANGE = (2000, 2100)
 DATE_FORMAT = "yyyy-MM-dd"
 DATE_RANGE_START = "2020-01-01"
 DATE_INTERVAL_UNITS = (
@@ -91,7 +90,7 @@ class InjectedProjection:
 
 Projection = IntegerProjection | DateProjection | EnumProjection | InjectedProjection
 
-_TIME_RANGES = {YEAR: YEAR_RANGE, MONTH: (1, 12), DAY: (1, 31)}
+_TIME_RANGES = {MONTH: (1, 12), DAY: (1, 31)}
 
 
 def projection_for(
@@ -101,6 +100,9 @@ def projection_for(
     name = column.name
     if table.kind == "quality_results" and name == "dataset":
         return EnumProjection(name, tuple(sorted(contracts)))
+    if column.type == "int" and name == YEAR:
+        years = contracts[table.dataset].event_years if table.dataset in contracts else YearRange()
+        return IntegerProjection(name, years.first, years.last)
     if column.type == "int" and name in _TIME_RANGES:
         low, high = _TIME_RANGES[name]
         return IntegerProjection(name, low, high)

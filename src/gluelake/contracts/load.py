@@ -29,6 +29,7 @@ from gluelake.contracts.model import (
     SourceFormat,
     TableFormat,
     TimeGrain,
+    YearRange,
     ZoneSpec,
 )
 from gluelake.contracts.types import is_numeric, parse_type
@@ -188,8 +189,23 @@ def _aggregate(r: _Reader, raw: Any, path: str) -> Aggregate:
 
 _TOP = (
     "dataset", "version", "description", "source", "columns", "primary_key", "event_time",
-    "order_by", "schema_drift", "zones", "enrichment", "aggregates",
+    "order_by", "schema_drift", "zones", "enrichment", "aggregates", "event_time_range",
 )  # fmt: skip
+EVENT_TIME_RANGE_FIELD = "event_time_range"
+
+
+def _event_years(r: _Reader, raw: Any) -> YearRange:
+    """``event_time_range: {from: YEAR, to: YEAR}``; absent: the defaults of YearRange."""
+    if raw is None:
+        return YearRange()
+    path = EVENT_TIME_RANGE_FIELD
+    m = r.mapping(raw, path, ("from", "to"))
+    default = YearRange()
+    first = r.get(m, "from", path, int, default.first)
+    last = r.get(m, "to", path, int, default.last)
+    if not 1 <= first <= last <= 9999:
+        raise r.fail(path, f"expected years 1 <= from <= to <= 9999, found from {first}, to {last}")
+    return YearRange(first, last)
 
 
 def parse_contract(doc: Any, file: str) -> DatasetContract:
@@ -314,6 +330,7 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         zones=tuple(zones),
         enrichment=enrichment,
         aggregates=aggregates,
+        event_years=_event_years(r, m.get(EVENT_TIME_RANGE_FIELD)),
     )
     _check_aggregates(r, contract)
     return contract

@@ -102,6 +102,15 @@ class Aggregate:
 
 
 @dataclass(frozen=True)
+class YearRange:
+    """Years the event time may fall in (inclusive): the ``year`` partition projection of
+    the dataset's Parquet tables. Athena never reads a partition outside it."""
+
+    first: int = 2000
+    last: int = 2100
+
+
+@dataclass(frozen=True)
 class DatasetContract:
     name: str
     version: int
@@ -116,6 +125,7 @@ class DatasetContract:
     zones: tuple[tuple[str, ZoneSpec], ...]
     enrichment: FactorEnrichment | None = None
     aggregates: tuple[Aggregate, ...] = ()
+    event_years: YearRange = YearRange()  # contract field ``event_time_range``
 
     def column(self, name: str) -> Column:
         for col in self.columns:
