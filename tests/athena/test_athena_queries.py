@@ -243,10 +243,12 @@ def test_cli_query_prints_a_table(
         "FROM gluelake_dev_gold.emissions_monthly GROUP BY 1 ORDER BY 1"
     )
     assert main(["query", sql, "--lake-root", str(query_lake), "--limit", "2"]) == 0
-    out = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
     assert out[0].split() == ["tenant_id", "|", "n"]
     assert out[2].split() == ["tenant-001", "|", "15"]
-    assert out[-1] == "(first 2 rows shown)"
+    assert len(out) == 4  # header, rule, two rows; the cut is reported on stderr
+    assert "output cut at --limit 2 rows" in captured.err
     assert main(["query", "missing.sql", "--lake-root", str(query_lake)]) == 2
     sql = "SELECT COUNT(*) FROM gluelake_dev_silver.emissions"
     assert main(["query", sql, "--lake-root", str(query_lake)]) == 2

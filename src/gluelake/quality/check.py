@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gluelake.contracts import load_contracts
+from gluelake.contracts.load import check_factor_reference, load_contract
+from gluelake.contracts.model import DatasetContract
 from gluelake.errors import ContractError, SuiteError
 from gluelake.quality.suites import gated_tables, load_suite, suite_path
 
@@ -21,8 +22,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class CheckReport:
-    contracts: tuple[str, ...]  # files that loaded
-    suites: tuple[str, ...]  # files that loaded and name only existing columns
+    contracts: tuple[str, ...]  # contract files checked
+    suites: tuple[str, ...]  # suite files checked (of the contracts that loaded)
     problems: tuple[Problem, ...]
 
     @property
@@ -30,15 +31,37 @@ class CheckReport:
         return not self.problems
 
 
+def _load_each(schemas_dir: Path) -> tuple[dict[str, DatasetContract], list[str], list[Problem]]:
+    """Every contract file on its own, so one broken file hides no problem of another."""
+    contracts: dict[str, DatasetContract] = {}
+    files = sorted(schemas_dir.glob("*.yaml"))
+    problems: list[Problem] = []
+    if not files:
+        problems.append(Problem(str(schemas_dir), "no *.yaml dataset contracts found"))
+    for f in files:
+        try:
+            c = load_contract(f)
+        except ContractError as exc:
+            problems.append(Problem(exc.file, f"{exc.field}: {exc.problem}"))
+            continue
+        contracts[c.name] = c
+    for c in contracts.values():
+        if c.enrichment is not None:
+            try:
+                check_factor_reference(c, contracts.get(c.enrichment.reference))
+            except ContractError as exc:
+                problems.append(Problem(exc.file, f"{exc.field}: {exc.problem}"))
+    return contracts, [str(f) for f in files], problems
+
+
 def check_project(schemas_dir: Path, suites_dir: Path) -> CheckReport:
     """Load every contract, then every suite each gated table needs; report suites with no
-    table as well, since a misspelt file name would otherwise never run."""
-    try:
-        contracts = load_contracts(schemas_dir)
-    except ContractError as exc:
-        return CheckReport((), (), (Problem(exc.file, f"{exc.field}: {exc.problem}"),))
+    table as well, since a misspelt file name would otherwise never run. Every problem of
+    every file is reported, not only the first."""
+    contracts, files, problems = _load_each(schemas_dir)
+    # A suite of a contract that failed to load is checked once the contract is fixed.
+    broken = {Path(p.file).stem for p in problems}
     suites: list[str] = []
-    problems: list[Problem] = []
     expected: set[Path] = set()
     for contract in contracts.values():
         for zone, _ in contract.zones:
@@ -48,8 +71,8 @@ def check_project(schemas_dir: Path, suites_dir: Path) -> CheckReport:
                     suites.append(str(load_suite(suites_dir, table, contract).path))
                 except SuiteError as exc:
                     problems.append(Problem(exc.file, exc.problem))
+                    suites.append(exc.file)
     for path in sorted(suites_dir.glob("**/*.json")):
-        if path.resolve() not in expected:
+        if path.resolve() not in expected and not any(path.stem.startswith(b) for b in broken):
             problems.append(Problem(str(path), "no contract has a gated table for this suite"))
-    files = tuple(c.file for c in contracts.values())
-    return CheckReport(files, tuple(suites), tuple(problems))
+    return CheckReport(tuple(files), tuple(suites), tuple(problems))

@@ -12,28 +12,49 @@ from gluelake.cli.options import add_schemas_dir
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "check",
-        help="verify every contract and suite loads and names only existing columns",
+        help="verify every contract, suite and Glue job file (reads no data)",
         description=(
-            "Loads every dataset contract and every expectation suite, and checks that each "
-            "suite names only columns its table has and only severities critical|warning. "
-            "Reads no data. Exit status 1 when anything is wrong."
+            "Loads every dataset contract, every expectation suite and the Glue job "
+            "definitions, and checks that each suite names only columns its table has and "
+            "only severities critical|warning. Reports every problem of every file in one "
+            "run. Reads no data. Exit status 1 when anything is wrong."
         ),
     )
     add_schemas_dir(p)
     add_suites_dir(p)
+    p.add_argument("--glue-dir", type=Path, default=None, help="Glue definitions (default: glue/)")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    from gluelake.paths import default_schemas_dir, default_suites_dir
+    from gluelake.contracts.load import load_contract
+    from gluelake.deploy.glue_config import load_glue_config
+    from gluelake.errors import GluelakeError
+    from gluelake.paths import default_schemas_dir, default_suites_dir, project_root
     from gluelake.quality.check import check_project
 
     schemas: Path = args.schemas_dir or default_schemas_dir()
     report = check_project(schemas, args.suites_dir or default_suites_dir())
-    for problem in report.problems:
+    problems = [str(p) for p in report.problems]
+    glue_dir: Path = args.glue_dir or project_root() / "glue"
+    glue_files = sorted(glue_dir.glob("*/*.yaml"))
+    if glue_files:
+        contracts = {}
+        for f in sorted(schemas.glob("*.yaml")):
+            try:
+                c = load_contract(f)
+            except GluelakeError:
+                continue  # reported above
+            contracts[c.name] = c
+        try:
+            load_glue_config(glue_dir, contracts)
+        except GluelakeError as exc:
+            problems.append(str(exc))
+    for problem in problems:
         print(f"error: {problem}")
     print(
-        f"checked {len(report.contracts)} contracts and {len(report.suites)} suites: "
-        + ("ok" if report.ok else f"{len(report.problems)} problem(s)")
+        f"checked {len(report.contracts)} contracts, {len(report.suites)} suites and "
+        f"{len(glue_files)} Glue job files: "
+        + ("ok" if not problems else f"{len(problems)} problem(s)")
     )
-    return 0 if report.ok else 1
+    return 0 if not problems else 1

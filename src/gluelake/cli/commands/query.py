@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 
 from gluelake.cli.options import add_environments, add_lake_root, add_schemas_dir, contracts_from
+from gluelake.cli.output import add_output_options
 from gluelake.errors import AthenaError, ConfigError
 
 
 def _query(args: argparse.Namespace) -> int:
     from gluelake.athena.environments import load_environments
-    from gluelake.athena.runner import read_query, register_lake, run_query, show
+    from gluelake.athena.runner import read_query, register_lake, run_query
+    from gluelake.cli.output import emit
     from gluelake.session import build_local_session
 
     query = read_query(args.file_or_sql)
@@ -27,7 +29,7 @@ def _query(args: argparse.Namespace) -> int:
     if args.verbose:
         for r in registered:
             state = "registered" if r.registered else f"skipped: {r.reason}"
-            print(f"{r.table.database}.{r.table.name}: {state}")
+            print(f"{r.table.database}.{r.table.name}: {state}", file=sys.stderr)
     try:
         df = run_query(spark, query, environments, target)
     except AthenaError:
@@ -37,8 +39,7 @@ def _query(args: argparse.Namespace) -> int:
                 f"not registered: {r.table.database}.{r.table.name} ({r.reason})", file=sys.stderr
             )
         raise
-    print(show(df, args.limit))
-    return 0
+    return emit(df, args)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -54,8 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="environment whose database names the lake is registered under (default: local); "
         "database names of every environment in the query are mapped to it",
     )
-    p.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    add_output_options(p)
     p.add_argument("--verbose", action="store_true", help="list the registered tables")
     add_environments(p)
     add_schemas_dir(p)
-    p.set_defaults(handler=_query)
+    p.set_defaults(handler=_query, spark=True)
