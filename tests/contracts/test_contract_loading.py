@@ -140,3 +140,19 @@ def test_factor_reference_needs_its_columns(tmp_path: Path):
     factors.write_text(factors.read_text().replace("  - name: scope\n", "  - name: ghg_scope\n"))
     with pytest.raises(ContractError, match=r"a factor reference needs columns \['scope'\]"):
         load_contracts(tmp_path)
+
+
+def test_event_time_range_defaults_and_is_validated():
+    doc = contract_doc("emissions")
+    assert (contract_from(doc).event_years.first, contract_from(doc).event_years.last) == (
+        2000,
+        2100,
+    )
+    doc["event_time_range"] = {"from": 1990}
+    assert contract_from(doc).event_years.first == 1990
+    doc["event_time_range"] = {"from": 2101, "to": 2100}
+    with pytest.raises(ContractError, match=r"event_time_range: expected years"):
+        contract_from(doc)
+    doc["event_time_range"] = {"since": 1990}
+    with pytest.raises(ContractError, match=r"event_time_range: unknown key"):
+        contract_from(doc)
