@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gluelake.errors import ConfigError
+from gluelake.paths import job_script
 from gluelake.runtime.job import STAGES
-from gluelake.session import (
-    driver_java_options,
-    jar_paths,
-    project_root,
-    python_environment,
-    temp_dir,
-)
+from gluelake.session import driver_java_options, jar_paths, python_environment, temp_dir
 
 
 @dataclass(frozen=True)
@@ -39,10 +34,10 @@ def spark_home() -> Path:
     return Path(pyspark.__file__).resolve().parent
 
 
-def job_script(stage: str) -> Path:
+def _job_script(stage: str) -> Path:
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r}; expected one of {sorted(STAGES)}")
-    script = project_root() / "jobs" / stage / "main.py"
+    script = job_script(stage)
     if not script.is_file():
         raise ConfigError(f"job script {script} not found (run from a checkout of the project)")
     return script
@@ -57,7 +52,7 @@ def submit_command(
     stage: str, job_args: Sequence[str], *, master: str = "local[*]", driver_memory: str = "2g"
 ) -> SubmitCommand:
     """``spark-submit`` of ``jobs/<stage>/main.py`` with ``job_args``."""
-    script = job_script(stage)
+    script = _job_script(stage)
     home = spark_home()
     submit = home / "bin" / "spark-submit"
     if not submit.exists():
