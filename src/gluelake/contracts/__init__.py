@@ -11,6 +11,8 @@ from gluelake.contracts.model import (
     Measure,
     PiiPolicy,
     Source,
+    Transition,
+    ZoneRetention,
     ZoneSpec,
 )
 
@@ -23,6 +25,8 @@ __all__ = [
     "Measure",
     "PiiPolicy",
     "Source",
+    "Transition",
+    "ZoneRetention",
     "ZoneSpec",
     "load_contract",
     "load_contracts",

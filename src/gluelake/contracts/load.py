@@ -13,6 +13,8 @@ import yaml
 
 from gluelake.columns import TIME_PARTS
 from gluelake.contracts.model import (
+    DEFAULT_RETENTION,
+    RETENTION_ZONES,
     ZONES,
     Aggregate,
     Column,
@@ -27,9 +29,12 @@ from gluelake.contracts.model import (
     PiiPolicy,
     Source,
     SourceFormat,
+    StorageClass,
     TableFormat,
     TimeGrain,
+    Transition,
     YearRange,
+    ZoneRetention,
     ZoneSpec,
 )
 from gluelake.contracts.types import is_numeric, parse_type
@@ -187,9 +192,77 @@ def _aggregate(r: _Reader, raw: Any, path: str) -> Aggregate:
     )
 
 
+# S3's transition order (a class may only be followed by one further down this list).
+_STORAGE_ORDER: tuple[str, ...] = get_args(StorageClass)
+_INFREQUENT = ("STANDARD_IA", "ONEZONE_IA")  # S3: at least 30 days before and after these
+_ARCHIVE = ("GLACIER", "DEEP_ARCHIVE")  # need a restore before any read
+
+
+def _transition(r: _Reader, raw: Any, path: str) -> Transition:
+    m = r.mapping(raw, path, ("after_days", "storage_class"))
+    after = r.get(m, "after_days", path, int)
+    storage = cast(
+        StorageClass, r.choice(m.get("storage_class"), f"{path}.storage_class", _STORAGE_ORDER)
+    )
+    minimum = 30 if storage in _INFREQUENT else 1
+    if after < minimum:
+        raise r.fail(f"{path}.after_days", f"expected >= {minimum} for {storage}, found {after}")
+    return Transition(after, storage)
+
+
+def _zone_retention(r: _Reader, zone: str, raw: Any, path: str) -> ZoneRetention:
+    m = r.mapping(raw, path, ("days", "transitions"))
+    days = r.get(m, "days", path, int)
+    if days < 1:
+        raise r.fail(f"{path}.days", f"expected a number of days >= 1, found {days}")
+    transitions = tuple(
+        _transition(r, t, f"{path}.transitions[{i}]")
+        for i, t in enumerate(r.get(m, "transitions", path, list, []))
+    )
+    for i, t in enumerate(transitions):
+        where = f"{path}.transitions[{i}]"
+        if t.after_days >= days:
+            raise r.fail(f"{where}.after_days", f"{t.after_days} is not before days: {days}")
+        if t.storage_class in _ARCHIVE and zone != "raw":
+            raise r.fail(
+                f"{where}.storage_class",
+                f"{t.storage_class} needs a restore before any read; jobs and Athena read the "
+                f"{zone} zone in place (archive classes are allowed for raw only)",
+            )
+        if i == 0:
+            continue
+        prev = transitions[i - 1]
+        if _STORAGE_ORDER.index(t.storage_class) <= _STORAGE_ORDER.index(prev.storage_class):
+            raise r.fail(
+                f"{where}.storage_class",
+                f"S3 cannot move objects from {prev.storage_class} to {t.storage_class}; "
+                f"order: {list(_STORAGE_ORDER)}",
+            )
+        gap = 30 if prev.storage_class in _INFREQUENT else 1
+        if t.after_days < prev.after_days + gap:
+            raise r.fail(
+                f"{where}.after_days",
+                f"expected >= {prev.after_days + gap} ({gap} day(s) after the "
+                f"{prev.storage_class} transition), found {t.after_days}",
+            )
+    return ZoneRetention(days, transitions)
+
+
+def _retention(r: _Reader, raw: Any) -> tuple[tuple[str, ZoneRetention], ...]:
+    """Every retention zone, in RETENTION_ZONES order; a zone left out gets its default."""
+    declared = {} if raw is None else r.mapping(raw, "retention", RETENTION_ZONES)
+    return tuple(
+        (zone, _zone_retention(r, zone, declared[zone], f"retention.{zone}"))
+        if zone in declared
+        else (zone, DEFAULT_RETENTION[zone])
+        for zone in RETENTION_ZONES
+    )
+
+
 _TOP = (
     "dataset", "version", "description", "source", "columns", "primary_key", "event_time",
     "order_by", "schema_drift", "zones", "enrichment", "aggregates", "event_time_range",
+    "retention",
 )  # fmt: skip
 EVENT_TIME_RANGE_FIELD = "event_time_range"
 
@@ -331,6 +404,7 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         enrichment=enrichment,
         aggregates=aggregates,
         event_years=_event_years(r, m.get(EVENT_TIME_RANGE_FIELD)),
+        retention=_retention(r, m.get("retention")),
     )
     _check_aggregates(r, contract)
     return contract

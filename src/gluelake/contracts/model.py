@@ -14,8 +14,13 @@ TableFormat = Literal["delta", "parquet"]
 MeasureFn = Literal["sum", "count", "count_distinct", "min", "max", "avg"]
 TimeGrain = Literal["month", "day"]
 Severity = Literal["critical", "warning"]
+StorageClass = Literal[
+    "STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
+]
 
 ZONES: tuple[str, ...] = ("bronze", "silver", "gold")
+# Zones a contract's ``retention`` covers: the table zones plus raw files and quarantine tables.
+RETENTION_ZONES: tuple[str, ...] = ("raw", "bronze", "silver", "gold", "quarantine")
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,34 @@ class YearRange:
 
 
 @dataclass(frozen=True)
+class Transition:
+    """Move a zone's objects to a cheaper S3 storage class this many days after writing."""
+
+    after_days: int
+    storage_class: StorageClass
+
+
+@dataclass(frozen=True)
+class ZoneRetention:
+    """How long a zone keeps a dataset's data, and the storage classes it passes through."""
+
+    days: int
+    transitions: tuple[Transition, ...] = ()
+
+
+# Used for every zone a contract's ``retention`` leaves out (README: "Retention").
+# Seven years is the CSRD/SOX horizon for reported figures and what they were computed from;
+# quarantine holds rejected records, which raw keeps anyway.
+DEFAULT_RETENTION: dict[str, ZoneRetention] = {
+    "raw": ZoneRetention(2555, (Transition(30, "STANDARD_IA"), Transition(90, "GLACIER_IR"))),
+    "bronze": ZoneRetention(2555),
+    "silver": ZoneRetention(2555),
+    "gold": ZoneRetention(2555),
+    "quarantine": ZoneRetention(365),
+}
+
+
+@dataclass(frozen=True)
 class DatasetContract:
     name: str
     version: int
@@ -126,6 +159,15 @@ class DatasetContract:
     enrichment: FactorEnrichment | None = None
     aggregates: tuple[Aggregate, ...] = ()
     event_years: YearRange = YearRange()  # contract field ``event_time_range``
+    # Every zone of RETENTION_ZONES, in that order; defaults filled in for zones not declared.
+    retention: tuple[tuple[str, ZoneRetention], ...] = tuple(DEFAULT_RETENTION.items())
+
+    def retention_for(self, zone: str) -> ZoneRetention:
+        """The retention of ``zone`` (one of RETENTION_ZONES)."""
+        for name, spec in self.retention:
+            if name == zone:
+                return spec
+        raise KeyError(f"no retention zone {zone!r}; zones are {list(RETENTION_ZONES)}")
 
     def column(self, name: str) -> Column:
         for col in self.columns:
