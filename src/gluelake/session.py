@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
+from gluelake import s3a
 from gluelake.errors import ConfigError
 from gluelake.paths import project_root
 
@@ -127,7 +128,11 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
     )
-    for key, value in {**SQL_SETTINGS, **DELTA_SETTINGS, **dict(config.extra)}.items():
+    # S3 endpoint (moto, MinIO) and server-side encryption: GLUELAKE_S3_* (see gluelake.s3a).
+    s3_settings = s3a.session_settings()
+    for key, value in {
+        **SQL_SETTINGS, **DELTA_SETTINGS, **s3_settings, **dict(config.extra)
+    }.items():  # fmt: skip
         builder = builder.config(key, value)
     spark = _check_delta(builder.getOrCreate())
     spark.sparkContext.setLogLevel("WARN")
