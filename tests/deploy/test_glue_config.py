@@ -17,6 +17,33 @@ def test_shipped_glue_config_is_valid_and_pins_glue_5_1(contracts):
     assert all(j.glue_version == "5.1" for j in config.jobs)
     assert all(dict(j.default_arguments)["--datalake-formats"] == "delta" for j in config.jobs)
     assert {d.dataset for d in config.datasets} == set(contracts)
+    assert all(j.max_concurrent_runs == 1 for j in config.jobs)
+    emissions = config.dataset("emissions")
+    assert emissions.sizing_for("raw_to_bronze").number_of_workers == 4
+    assert emissions.sizing_for("silver_to_gold").number_of_workers == 2
+    assert config.dataset("emission_factors").schedule is None
+
+
+def test_check_rejects_a_job_definition_without_a_pinned_glue_version(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    shutil.copytree(ROOT / "glue", tmp_path / "glue")
+    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
+    job = tmp_path / "glue" / "jobs" / "bronze_to_silver.yaml"
+    job.write_text("\n".join(x for x in job.read_text().splitlines() if "glue_version" not in x))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYSPARK_", "SPARK_", "VIRTUAL_ENV"))
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gluelake"), "check", "--glue-dir", str(tmp_path / "glue")],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "bronze_to_silver.yaml: required field 'glue_version' is missing" in result.stdout
 
 
 @pytest.fixture
@@ -46,6 +73,42 @@ def glue_copy(tmp_path: Path) -> Path:
             "--datalake-formats: delta",
             "--datalake-formats: hudi",
             "--datalake-formats: expected 'delta'",
+        ),
+        (
+            "jobs/raw_to_bronze.yaml",
+            "max_concurrent_runs: 1",
+            "max_concurrent_runs: 4",
+            "one writer per table",
+        ),
+        (
+            "jobs/silver_to_gold.yaml",
+            'glue_version: "5.1"       # pinned',
+            "# glue_version left out",
+            "required field 'glue_version' is missing",
+        ),
+        (
+            "jobs/raw_to_bronze.yaml",
+            "worker_type: G.1X",
+            "worker_type: Standard",
+            "worker_type: expected one of",
+        ),
+        (
+            "datasets/emissions.yaml",
+            "depends_on: [emission_factors]",
+            "depends_on: []",
+            "joins 'emission_factors'",
+        ),
+        (
+            "datasets/emissions.yaml",
+            "raw_to_bronze: {number_of_workers: 4}",
+            "raw_to_bronze: {workers: 4}",
+            "unknown key(s) ['workers']",
+        ),
+        (
+            "datasets/emissions.yaml",
+            "[raw_to_bronze, bronze_to_silver, silver_to_gold]",
+            "[raw_to_bronze, silver_to_gold]",
+            "leading part",
         ),
         ("datasets/emissions.yaml", "cron(30 2 * * ? *)", "daily", "schedule: expected cron"),
         (

@@ -1,5 +1,6 @@
-"""Load ``glue/jobs/*.yaml`` and ``glue/datasets/*.yaml`` into frozen dataclasses and check
-them against the contracts and the job scripts, so a bad deploy fails in CI, not on Glue."""
+"""Load ``glue/jobs/*.yaml`` (one job template per stage) and ``glue/datasets/*.yaml`` (when and
+how each dataset runs) into frozen dataclasses, and check them against the contracts and the
+job scripts, so a bad deploy fails in ``gluelake check``, not on Glue."""
 
 from __future__ import annotations
 
@@ -15,21 +16,44 @@ from gluelake.errors import ConfigError
 from gluelake.paths import SCRIPT_VERSION
 
 GLUE_VERSION = "5.1"
+# Stages in pipeline order, each with the zone it writes.
 STAGE_ZONES = {"raw_to_bronze": "bronze", "bronze_to_silver": "silver", "silver_to_gold": "gold"}
 _CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
 REQUIRED_ARGUMENTS = {"--datalake-formats": "delta"}
+# Glue 5.x worker types for Spark ETL jobs.
+WORKER_TYPES = ("G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X")
+# Delta on S3 allows one writer per table at a time (S3SingleDriverLogStore: S3 has no
+# put-if-absent for the log, so two drivers can both commit version N and one is lost).
+# Each Glue job writes one dataset's tables of one zone, so one run at a time per job.
+MULTI_WRITER_RULE = (
+    "expected 1: Delta on S3 allows one writer per table at a time (no multi-writer log "
+    "store is configured), and each job writes one dataset's tables"
+)
+_JOB_KEYS = (
+    "script", "version", "glue_version", "description", "worker_type", "number_of_workers",
+    "timeout_minutes", "max_concurrent_runs", "max_retries", "default_arguments",
+)  # fmt: skip
+_SIZING_KEYS = ("worker_type", "number_of_workers", "timeout_minutes")
+_DATASET_KEYS = ("dataset", "schedule", "stages", "depends_on", "pii_key_secret", "jobs")
+
+
+@dataclass(frozen=True)
+class JobSizing:
+    worker_type: str
+    number_of_workers: int
+    timeout_minutes: int
 
 
 @dataclass(frozen=True)
 class GlueJob:
+    """A stage's job template; deploy makes one Glue job per dataset and stage from it."""
+
     stage: str
-    name: str
-    script: str
-    version: str
+    script: str  # relative to the project root
+    version: str  # equals JOB_VERSION in the script
     glue_version: str
-    worker_type: str
-    number_of_workers: int
-    timeout_minutes: int
+    description: str
+    sizing: JobSizing
     max_concurrent_runs: int
     max_retries: int
     default_arguments: tuple[tuple[str, str], ...]
@@ -38,16 +62,34 @@ class GlueJob:
 @dataclass(frozen=True)
 class DatasetSchedule:
     dataset: str
-    schedule: str
+    schedule: str | None  # cron(...); None: the workflow starts on demand
     stages: tuple[str, ...]
-    depends_on: tuple[str, ...] = ()
-    pii_key_secret: str | None = None
+    depends_on: tuple[str, ...] = ()  # datasets whose raw_to_bronze runs first in the workflow
+    pii_key_secret: str | None = None  # may hold ${env}
+    sizing: tuple[tuple[str, JobSizing], ...] = ()  # per stage: the template's, overridden
+
+    def sizing_for(self, stage: str) -> JobSizing:
+        return dict(self.sizing)[stage]
 
 
 @dataclass(frozen=True)
 class GlueConfig:
-    jobs: tuple[GlueJob, ...]
+    jobs: tuple[GlueJob, ...]  # in stage order
     datasets: tuple[DatasetSchedule, ...]
+
+    def job(self, stage: str) -> GlueJob:
+        for job in self.jobs:
+            if job.stage == stage:
+                return job
+        raise KeyError(stage)
+
+    def dataset(self, name: str) -> DatasetSchedule:
+        for ds in self.datasets:
+            if ds.dataset == name:
+                return ds
+        raise ConfigError(
+            f"no glue/datasets/{name}.yaml; found {[d.dataset for d in self.datasets]}"
+        )
 
 
 def _yaml(path: Path) -> dict[str, Any]:
@@ -60,29 +102,66 @@ def _yaml(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _keys(path: Path, where: str, doc: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(doc) - set(allowed))
+    if unknown:
+        raise ConfigError(f"{path}: {where}unknown key(s) {unknown}; allowed: {list(allowed)}")
+
+
+def _sizing(path: Path, where: str, d: dict[str, Any], base: JobSizing | None) -> JobSizing:
+    def value(key: str, kind: type, fallback: Any) -> Any:
+        if key not in d:
+            if fallback is None:
+                raise ConfigError(f"{path}: required field {where}{key!r} is missing")
+            return fallback
+        v = d[key]
+        if not isinstance(v, kind) or isinstance(v, bool):
+            raise ConfigError(f"{path}: {where}{key}: expected {kind.__name__}, found {v!r}")
+        return v
+
+    sizing = JobSizing(
+        worker_type=value("worker_type", str, base and base.worker_type),
+        number_of_workers=value("number_of_workers", int, base and base.number_of_workers),
+        timeout_minutes=value("timeout_minutes", int, base and base.timeout_minutes),
+    )
+    if sizing.worker_type not in WORKER_TYPES:
+        raise ConfigError(
+            f"{path}: {where}worker_type: expected one of {list(WORKER_TYPES)}, "
+            f"found {sizing.worker_type!r}"
+        )
+    if sizing.number_of_workers < 2:
+        raise ConfigError(f"{path}: {where}number_of_workers: expected >= 2 (driver + executor)")
+    if not 1 <= sizing.timeout_minutes <= 2880:
+        raise ConfigError(f"{path}: {where}timeout_minutes: expected 1..2880 (Glue's limit)")
+    return sizing
+
+
 def _job(path: Path, project: Path) -> GlueJob:
     d = _yaml(path)
+    _keys(path, "", d, _JOB_KEYS)
+    if path.stem not in STAGE_ZONES:
+        raise ConfigError(f"{path}: file name must be a stage, one of {list(STAGE_ZONES)}")
     try:
         job = GlueJob(
             stage=path.stem,
-            name=str(d["name"]),
             script=str(d["script"]),
             version=str(d["version"]),
             glue_version=str(d["glue_version"]),
-            worker_type=str(d["worker_type"]),
-            number_of_workers=int(d["number_of_workers"]),
-            timeout_minutes=int(d["timeout_minutes"]),
+            description=str(d.get("description", "")),
+            sizing=_sizing(path, "", d, None),
             max_concurrent_runs=int(d["max_concurrent_runs"]),
             max_retries=int(d["max_retries"]),
             default_arguments=tuple((str(k), str(v)) for k, v in d["default_arguments"].items()),
         )
     except KeyError as exc:
         raise ConfigError(f"{path}: required field {exc.args[0]!r} is missing") from None
-    if job.stage not in STAGE_ZONES:
-        raise ConfigError(f"{path}: file name must be a stage, one of {sorted(STAGE_ZONES)}")
     if job.glue_version != GLUE_VERSION:
         raise ConfigError(
             f"{path}: glue_version: expected {GLUE_VERSION!r}, found {job.glue_version!r}"
+        )
+    if job.max_concurrent_runs != 1:
+        raise ConfigError(
+            f"{path}: max_concurrent_runs: {MULTI_WRITER_RULE}; found {job.max_concurrent_runs}"
         )
     args = dict(job.default_arguments)
     for key, value in REQUIRED_ARGUMENTS.items():
@@ -102,8 +181,11 @@ def _job(path: Path, project: Path) -> GlueJob:
     return job
 
 
-def _dataset(path: Path, contracts: dict[str, DatasetContract]) -> DatasetSchedule:
+def _dataset(
+    path: Path, contracts: dict[str, DatasetContract], jobs: dict[str, GlueJob]
+) -> DatasetSchedule:
     d = _yaml(path)
+    _keys(path, "", d, _DATASET_KEYS)
     name = str(d.get("dataset", ""))
     if name != path.stem:
         raise ConfigError(
@@ -112,36 +194,75 @@ def _dataset(path: Path, contracts: dict[str, DatasetContract]) -> DatasetSchedu
     contract = contracts.get(name)
     if contract is None:
         raise ConfigError(f"{path}: no contract schemas/{name}.yaml")
-    schedule = str(d.get("schedule", ""))
-    if not _CRON.match(schedule):
+    schedule = d.get("schedule")
+    if schedule is not None and not _CRON.match(str(schedule)):
         raise ConfigError(
             f"{path}: schedule: expected cron(m h dom mon dow year), found {schedule!r}"
         )
     stages = tuple(str(s) for s in d.get("stages", []))
+    if not stages or list(stages) != list(STAGE_ZONES)[: len(stages)]:
+        raise ConfigError(
+            f"{path}: stages: expected {list(STAGE_ZONES)} or a leading part of it, "
+            f"found {list(stages)}"
+        )
     for stage in stages:
-        zone = STAGE_ZONES.get(stage)
-        if zone is None:
-            raise ConfigError(f"{path}: stages: unknown stage {stage!r}")
+        zone = STAGE_ZONES[stage]
         if not contract.has_zone(zone):
             raise ConfigError(f"{path}: stages: {stage} needs a {zone} zone in {contract.file}")
     depends = tuple(str(s) for s in d.get("depends_on", []))
     for dep in depends:
         if dep not in contracts:
             raise ConfigError(f"{path}: depends_on: no contract for {dep!r}")
+    if contract.enrichment is not None and contract.enrichment.reference not in depends:
+        raise ConfigError(
+            f"{path}: depends_on: {name} joins {contract.enrichment.reference!r} "
+            f"({contract.file}, enrichment); list it so its bronze is refreshed first"
+        )
     hashes = any(c.pii is not None and c.pii.kind == "hash" for c in contract.columns)
     secret = d.get("pii_key_secret")
     if hashes and not secret:
         raise ConfigError(
             f"{path}: pii_key_secret: {name} hashes personal data, name the key's secret"
         )
-    return DatasetSchedule(name, schedule, stages, depends, None if secret is None else str(secret))
+    overrides = d.get("jobs") or {}
+    if not isinstance(overrides, dict):
+        raise ConfigError(f"{path}: jobs: expected a mapping of stage to sizing")
+    for stage, o in overrides.items():
+        if stage not in stages:
+            raise ConfigError(f"{path}: jobs: {stage!r} is not one of this dataset's stages")
+        if not isinstance(o, dict):
+            raise ConfigError(f"{path}: jobs.{stage}: expected a mapping")
+        _keys(path, f"jobs.{stage}: ", o, _SIZING_KEYS)
+    sizing = tuple(
+        (s, _sizing(path, f"jobs.{s}.", overrides.get(s, {}), jobs[s].sizing)) for s in stages
+    )
+    return DatasetSchedule(
+        name,
+        None if schedule is None else str(schedule),
+        stages,
+        depends,
+        None if secret is None else str(secret),
+        sizing,
+    )
 
 
 def load_glue_config(glue_dir: Path, contracts: dict[str, DatasetContract]) -> GlueConfig:
+    """Every job template and dataset file; the scripts are looked up next to ``glue_dir``."""
     project = glue_dir.resolve().parent
-    jobs = tuple(_job(p, project) for p in sorted((glue_dir / "jobs").glob("*.yaml")))
-    missing = sorted(set(STAGE_ZONES) - {j.stage for j in jobs})
+    found = {p.stem: _job(p, project) for p in sorted((glue_dir / "jobs").glob("*.yaml"))}
+    missing = [s for s in STAGE_ZONES if s not in found]
     if missing:
         raise ConfigError(f"{glue_dir}/jobs: no job definition for stage(s) {missing}")
-    datasets = tuple(_dataset(p, contracts) for p in sorted((glue_dir / "datasets").glob("*.yaml")))
+    jobs = tuple(found[s] for s in STAGE_ZONES)
+    datasets = tuple(
+        _dataset(p, contracts, found) for p in sorted((glue_dir / "datasets").glob("*.yaml"))
+    )
+    by_name = {d.dataset: d for d in datasets}
+    for ds in datasets:
+        for dep in ds.depends_on:
+            if dep not in by_name:
+                raise ConfigError(
+                    f"{glue_dir}/datasets/{ds.dataset}.yaml: depends_on: "
+                    f"no glue/datasets/{dep}.yaml"
+                )
     return GlueConfig(jobs, datasets)

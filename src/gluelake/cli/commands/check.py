@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def handle(args: argparse.Namespace) -> int:
     from gluelake.contracts.load import load_contract
+    from gluelake.deploy.environment import load_deploy_environment
     from gluelake.deploy.glue_config import load_glue_config
     from gluelake.errors import GluelakeError
     from gluelake.paths import default_schemas_dir, default_suites_dir, project_root
@@ -50,11 +51,16 @@ def handle(args: argparse.Namespace) -> int:
             load_glue_config(glue_dir, contracts)
         except GluelakeError as exc:
             problems.append(str(exc))
+        for env_file in sorted((glue_dir / "environments").glob("*.yaml")):
+            try:
+                load_deploy_environment(env_file.stem, glue_dir)
+            except GluelakeError as exc:
+                problems.append(str(exc))
     for problem in problems:
         print(f"error: {problem}")
     print(
         f"checked {len(report.contracts)} contracts, {len(report.suites)} suites and "
-        f"{len(glue_files)} Glue job files: "
+        f"{len(glue_files)} Glue files: "
         + ("ok" if not problems else f"{len(problems)} problem(s)")
     )
     return 0 if not problems else 1
