@@ -11,7 +11,7 @@ LAKE     ?= lake/demo
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
 DEMO_QUERY := SELECT tenant_id, scope, ROUND(SUM(total_kg_co2e) / 1000, 3) AS tonnes_co2e, SUM(record_count) AS activities FROM gluelake_dev_gold.emissions_monthly WHERE year = 2025 AND month = 7 GROUP BY tenant_id, scope ORDER BY tenant_id, scope
-.PHONY: help setup venv jars demo test lint fmt typecheck ddl bench clean lock
+.PHONY: help setup venv jars demo test lint fmt typecheck ddl bench clean lock docker-demo docker-test
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,17 @@ test: setup  ## lint, type-check, static contract/suite/DDL checks, then the tes
 	$(BIN)/gluelake athena ddl --check
 	$(BIN)/gluelake athena lint --no-lake
 	$(BIN)/pytest
+
+# The same targets inside the project's Glue 5.1-parity image (docker/Dockerfile); the image
+# is rebuilt from the working tree first. Needs Docker with the compose plugin.
+DOCKER_COMPOSE ?= docker compose
+GIT_COMMIT = $(shell git rev-parse --short=7 HEAD 2>/dev/null || echo docker)
+
+docker-demo:  ## make demo inside the project's Docker image (the lake lands in ./lake)
+	GLUELAKE_COMMIT=$(GIT_COMMIT) $(DOCKER_COMPOSE) run --build --rm demo
+
+docker-test:  ## make test inside the project's Docker image
+	GLUELAKE_COMMIT=$(GIT_COMMIT) $(DOCKER_COMPOSE) run --build --rm test
 
 lint:  ## ruff lint + format check
 	$(BIN)/ruff check .

@@ -51,3 +51,7 @@ class SuiteError(GluelakeError):
     def __init__(self, file: str, problem: str) -> None:
         self.file, self.problem = file, problem
         super().__init__(f"{file}: {problem}")
+
+
+class DeployError(GluelakeError):
+    """Deploying to AWS failed: an upload, a Glue or S3 request, or an immutable version."""

@@ -46,6 +46,7 @@ class JobArgs:
     pii_key_secret: str | None
     glue_job_name: str | None
     expectations_dir: str | None = None  # folder or s3:// prefix; None: the default
+    deployed_version: str | None = None  # --job_version, set by `gluelake deploy`
 
 
 def _parser(stage: str) -> argparse.ArgumentParser:
@@ -64,6 +65,10 @@ def _parser(stage: str) -> argparse.ArgumentParser:
         help="only these raw ingest_date=YYYY-MM-DD folders (repeatable; default: all)",
     )  # fmt: skip
     p.add_argument("--pii-key-secret", "--pii_key_secret", dest="pii_key_secret", default=None)
+    p.add_argument(
+        "--job-version", "--job_version", dest="deployed_version", default=None,
+        help="deployed version (package + commit); lineage records <JOB_VERSION>@<this>",
+    )  # fmt: skip
     p.add_argument("--JOB_NAME", dest="glue_job_name", default=None, help=argparse.SUPPRESS)
     return p
 
@@ -84,6 +89,7 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
         ns.pii_key_secret,
         ns.glue_job_name,
         ns.expectations_dir,
+        ns.deployed_version,
     )
 
 
@@ -110,6 +116,8 @@ def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResu
         col.pii is not None and col.pii.kind == "hash" for col in contract.columns
     )
     key = resolve_pii_key(contract.name, secret_name=args.pii_key_secret) if needs_key else None
+    if args.deployed_version:
+        job_version = f"{job_version}@{args.deployed_version}"
     run = RunInfo(job_name=args.stage, job_version=job_version)
     if args.run_id:
         run = replace(run, run_id=args.run_id)
