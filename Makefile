@@ -11,7 +11,7 @@ LAKE     ?= lake/demo
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
 DEMO_QUERY := SELECT tenant_id, scope, ROUND(SUM(total_kg_co2e) / 1000, 3) AS tonnes_co2e, SUM(record_count) AS activities FROM gluelake_dev_gold.emissions_monthly WHERE year = 2025 AND month = 7 GROUP BY tenant_id, scope ORDER BY tenant_id, scope
-.PHONY: help setup venv jars demo test lint fmt typecheck ddl bench clean lock docker-demo docker-test
+.PHONY: help setup venv jars demo test lint fmt typecheck ddl bench bench-gates clean lock docker-demo docker-test
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -87,8 +87,14 @@ typecheck:  ## mypy on src/ and the import layers
 ddl: setup  ## regenerate athena/ddl/<database>/<table>.sql from the contracts
 	$(BIN)/gluelake athena ddl
 
-bench: setup  ## performance measurements (prints numbers, writes bench/results/*.json)
-	$(BIN)/python bench/gate_bench.py
+# Benchmarks are measurements, never part of `make test` (a smoke size of the harness is).
+SIZES ?= 200000 1000000
+REPS  ?= 2
+bench: setup  ## gluelake vs bare PySpark, naive Glue, DuckDB, floor (SIZES="200000 1000000 3000000" REPS=2)
+	$(BIN)/python bench/run.py --sizes $(SIZES) --reps $(REPS)
+
+bench-gates: setup  ## quality-gate cost per stage on generated data (ROWS=1000000)
+	$(BIN)/python bench/gate_bench.py --rows $(or $(ROWS),1000000)
 
 lock:  ## re-resolve constraints.txt from pyproject.toml in a scratch venv
 	rm -rf .tmp/lockvenv && $(PYTHON) -m venv .tmp/lockvenv

@@ -40,10 +40,44 @@ REQUIRED_JARS = ("delta-spark_2.12-3.3.2.jar", "delta-storage-3.3.2.jar")
 
 
 @dataclass(frozen=True)
+class LocalSizing:
+    """How big a local session is, chosen from the machine. The one place this is decided.
+
+    Locally one JVM is driver and executor at once, so the driver's heap is what every
+    task shares, and Spark's default (1g) spills and collects garbage on a million rows:
+    - ``driver_memory``: a quarter of the machine's memory, at least 1g and at most 4g
+      (``GLUELAKE_DRIVER_MEMORY`` overrides it, e.g. ``6g``);
+    - ``shuffle_partitions``: two per core, at least 2 (Spark's 200 makes 200 tasks and up to
+      200 files for a few MB); adaptive execution merges partitions smaller than
+      ``advisory_partition_bytes``, which also sets how big written files get.
+
+    The same roles on AWS Glue, set by Glue from the worker type (not by this code): a
+    G.1X worker is 1 DPU (4 vCPU, 16 GB) running one executor, G.2X is 2 DPU (8 vCPU,
+    32 GB), G.4X 4 DPU (16 vCPU, 64 GB); shuffle partitions there stay Spark's 200 unless a
+    job sets ``--conf spark.sql.shuffle.partitions``: about 2 x the job's total vCPUs is the
+    equivalent of the local choice."""
+
+    driver_memory: str
+    shuffle_partitions: int
+    advisory_partition_bytes: int = 128 * 1024 * 1024
+
+    @classmethod
+    def of_machine(cls) -> LocalSizing:
+        cores = os.cpu_count() or 2
+        try:
+            memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):  # not POSIX: assume a small laptop
+            memory = 8 * 1024**3
+        quarter_gb = int(min(max(memory // 4 // 1024**3, 1), 4))
+        memory_text = os.environ.get("GLUELAKE_DRIVER_MEMORY") or f"{quarter_gb}g"
+        return cls(driver_memory=memory_text, shuffle_partitions=max(2, 2 * cores))
+
+
+@dataclass(frozen=True)
 class LocalSessionConfig:
     master: str = "local[*]"
     app_name: str = "gluelake"
-    shuffle_partitions: int = 8
+    shuffle_partitions: int | None = None  # default: LocalSizing.of_machine()
     jars_dir: Path | None = None  # default: $GLUELAKE_JARS_DIR or <project>/.jars
     temp_dir: Path | None = None  # default: $GLUELAKE_TMP_DIR or <project>/.tmp
     extra: tuple[tuple[str, str], ...] = ()
@@ -112,14 +146,21 @@ def build_local_session(config: LocalSessionConfig = LocalSessionConfig()) -> Sp
     folder = config.jars_dir or jars_dir()
     temp = temp_dir(config.temp_dir)
     os.environ.update(python_environment())
+    sizing = LocalSizing.of_machine()
+    partitions = config.shuffle_partitions or sizing.shuffle_partitions
     builder = (
         SparkSession.builder.master(config.master)
         .appName(config.app_name)
         .config("spark.jars", ",".join(str(j) for j in jar_paths(folder)))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(config.shuffle_partitions))
-        .config("spark.default.parallelism", str(config.shuffle_partitions))
+        # Takes effect when this process starts the JVM; spark-submit sizes its own.
+        .config("spark.driver.memory", sizing.driver_memory)
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
+        .config(
+            "spark.sql.adaptive.advisoryPartitionSizeInBytes", str(sizing.advisory_partition_bytes)
+        )
         .config("spark.local.dir", str(temp / "local"))
         .config("spark.sql.warehouse.dir", str(temp / "warehouse"))
         .config("spark.driver.extraJavaOptions", " ".join(driver_java_options(temp)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -117,7 +118,31 @@ def _notes(rng: random.Random, email: str) -> str | None:
     return None
 
 
-def activity_lines(seed: int, count: int, tenants: int = 5) -> RawBatch:
+@dataclass(frozen=True)
+class FlawRates:
+    """How often each flaw is injected. ``flaws``: (name, probability) per record, at most
+    one per record; ``duplicate``/``correction``: of the records without a flaw, the share
+    delivered again unchanged / corrected (later timestamp, new quantity)."""
+
+    flaws: tuple[tuple[str, float], ...] = (
+        ("malformed", 0.01), ("wrong_type", 0.01), ("missing_required", 0.01),
+        ("unknown_unit", 0.01), ("future_timestamp", 0.005), ("unconvertible_unit", 0.005),
+        ("no_valid_factor", 0.005), ("negative_quantity", 0.005), ("unknown_field", 0.01),
+    )  # fmt: skip
+    duplicate: float = 0.05
+    correction: float = 0.02
+
+
+SAMPLE_FLAWS = FlawRates()
+# The mix the benchmark measures: re-deliveries, truncated lines and missing required values.
+BENCH_FLAWS = FlawRates(
+    flaws=(("malformed", 0.005), ("missing_required", 0.005)), duplicate=0.02, correction=0.0
+)
+
+
+def activity_lines(
+    seed: int, count: int, tenants: int = 5, rates: FlawRates = SAMPLE_FLAWS
+) -> RawBatch:
     """``count`` activities over 2024-2025 across ``tenants``, delivered over three days,
     with duplicate deliveries, corrections and every kind of bad record mixed in."""
     rng = random.Random(seed)
@@ -142,15 +167,15 @@ def activity_lines(seed: int, count: int, tenants: int = 5) -> RawBatch:
         if rng.random() < 0.2:
             record["quantity"] = str(quantity)  # numbers as text are fine
         day = rng.choice(INGEST_DATES)
-        flaw = _inject_flaw(rng, record, batch)
+        flaw = _inject_flaw(rng, record, batch, rates.flaws)
         line = json.dumps(record, ensure_ascii=False)
         if flaw == "malformed":
             line = line[: rng.randrange(10, len(line) - 5)]
         batch.add(day, line)
-        if flaw is None and rng.random() < 0.05:
+        if flaw is None and rng.random() < rates.duplicate:
             batch.flaws["duplicate_delivery"] += 1
             batch.add(INGEST_DATES[-1], line)
-        elif flaw is None and rng.random() < 0.02:
+        elif flaw is None and rng.random() < rates.correction:
             batch.flaws["correction"] += 1
             later = (ts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
             fixed = {**record, "quantity": round(float(quantity) * 1.1, 2), "timestamp": later}
@@ -158,13 +183,13 @@ def activity_lines(seed: int, count: int, tenants: int = 5) -> RawBatch:
     return batch
 
 
-def _inject_flaw(rng: random.Random, record: dict[str, Any], batch: RawBatch) -> str | None:
+def _inject_flaw(
+    rng: random.Random,
+    record: dict[str, Any],
+    batch: RawBatch,
+    rates: tuple[tuple[str, float], ...],
+) -> str | None:
     roll = rng.random()
-    rates = (
-        ("malformed", 0.01), ("wrong_type", 0.01), ("missing_required", 0.01),
-        ("unknown_unit", 0.01), ("future_timestamp", 0.005), ("unconvertible_unit", 0.005),
-        ("no_valid_factor", 0.005), ("negative_quantity", 0.005), ("unknown_field", 0.01),
-    )  # fmt: skip
     name = None
     for candidate, rate in rates:
         if roll < rate:

@@ -5,7 +5,8 @@ never takes its neighbours with it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
@@ -88,11 +89,13 @@ def _read_csv(spark: SparkSession, paths: list[str], options: dict[str, str]) ->
     )
 
 
-def count_records(df: DataFrame, contract: DatasetContract, layout: LakeLayout) -> int:
-    """The first action on a raw batch: where a source's own structure is found wanting."""
+@contextmanager
+def source_errors(contract: DatasetContract, layout: LakeLayout) -> Iterator[None]:
+    """Around the first action on a raw batch: where a source's own structure is found
+    wanting (the reader's error surfaces there, wrapped by py4j)."""
     try:
-        return df.count()
-    except Exception as exc:  # the reader's error surfaces here, wrapped by py4j
+        yield
+    except Exception as exc:
         text = str(exc)
         if "CSV header does not conform to the schema" in text:
             detail = text[text.index("CSV header") :].splitlines()
@@ -103,3 +106,9 @@ def count_records(df: DataFrame, contract: DatasetContract, layout: LakeLayout) 
                 + " ".join(line.strip() for line in detail[:5]),
             ) from None
         raise
+
+
+def count_records(df: DataFrame, contract: DatasetContract, layout: LakeLayout) -> int:
+    """The first action on a raw batch: where a source's own structure is found wanting."""
+    with source_errors(contract, layout):
+        return df.count()

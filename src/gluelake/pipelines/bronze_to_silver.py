@@ -37,8 +37,8 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     record_columns = [col.name for col in bronze_columns(c) if col.name not in lineage]
 
     with logs.step(log, "read", dataset=c.name, zone="bronze") as done:
-        bronze = _read_bronze(spark, ctx, c.name).drop(*lineage).cache()
-        rows_read = bronze.count()
+        bronze = _read_bronze(spark, ctx, c.name).drop(*lineage)
+        rows_read = bronze.count()  # from the table itself, before any join
         done.update(rows=rows_read)
 
     conformed = bronze.transform(add_time_partitions, event_time=c.event_time)
@@ -55,13 +55,13 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         conformed = conformed.withColumns(
             {REASONS: F.array().cast("array<string>"), MESSAGES: F.array().cast("array<string>")}
         )
+    # The one cache: the join and its windows run once; both outputs are projections of it.
     checked = conformed.cache()
 
     silver = (
         checked.filter(~has_reasons())
         .transform(add_run_lineage, run=run_info)
         .transform(conform_to_table, table=table)
-        .cache()
     )
     quarantined = (
         checked.filter(has_reasons())
@@ -69,10 +69,14 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         .transform(to_quarantine)
         .transform(add_run_lineage, run=run_info)
         .transform(conform_to_table, table=q_table)
-        .cache()
     )
     with logs.step(log, "conform", dataset=c.name) as done:
-        n_written, n_quarantined = silver.count(), quarantined.count()
+        counts = checked.agg(
+            F.count_if(~has_reasons()).alias("written"),
+            F.count_if(has_reasons()).alias("quarantined"),
+        ).first()
+        assert counts is not None  # a global aggregate always has one row
+        n_written, n_quarantined = int(counts["written"]), int(counts["quarantined"])
         done.update(written=n_written, quarantined=n_quarantined)
     # Bronze already holds one row per key, so silver drops no duplicates.
     result = reconcile(
@@ -92,6 +96,5 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     data_columns = tuple(col.name for col in table.all_columns if col.name not in lineage)
     policy = MergePolicy(keys=c.primary_key, changed=data_columns, delete_missing=True)
     published = publish_upsert(spark, ctx, result, (silver, table), (quarantined, q_table), policy)
-    for df in (bronze, checked, silver, quarantined):
-        df.unpersist()
+    checked.unpersist()
     return published

@@ -3,17 +3,23 @@ stamp lineage, MERGE into the bronze Delta table."""
 
 from __future__ import annotations
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
+from pyspark.sql import functions as F
 
 from gluelake import logs
-from gluelake.columns import SOURCE_FILE
+from gluelake.columns import REASONS, SOURCE_FILE
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
 from gluelake.io import raw
 from gluelake.io.tables import MergePolicy
 from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
 from gluelake.transforms.dedup import deduplicate
-from gluelake.transforms.enforce import enforce_contract, field_names
+from gluelake.transforms.enforce import (
+    MALFORMED,
+    enforce_contract,
+    field_names,
+    required_missing,
+)
 from gluelake.transforms.lineage import add_run_lineage
 from gluelake.transforms.pii import mask_pii
 from gluelake.transforms.quarantine import has_reasons, to_quarantine
@@ -22,34 +28,63 @@ from gluelake.transforms.shape import conform_to_table
 log = logs.get_logger(__name__)
 
 
+def _batch_counts(checked: DataFrame, required: list[str]) -> Row:
+    """Every count the stage needs, in one pass over the checked batch: records read,
+    valid, quarantined (counted separately: reconciliation compares them), parsed, and per
+    required column the records without a value for it."""
+    reasons = F.col(REASONS)
+    row = checked.agg(
+        F.count(F.lit(1)).alias("read"),
+        F.count_if(~has_reasons()).alias("valid"),
+        F.count_if(has_reasons()).alias("quarantined"),
+        F.count_if(~F.array_contains(reasons, MALFORMED)).alias("parsed"),
+        *[
+            F.count_if(F.array_contains(reasons, required_missing(name))).alias(f"missing_{i}")
+            for i, name in enumerate(required)
+        ],
+    ).first()
+    assert row is not None  # a global aggregate always has one row
+    return row
+
+
 def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     c, run_info = ctx.contract, ctx.run
     table, q_table = zone_table(c, "bronze"), quarantine_table(c, "bronze")
+    required = [col.name for col in c.columns if not col.nullable]
 
-    with logs.step(log, "read", dataset=c.name, zone="raw") as done:
-        source = raw.read_raw(spark, ctx.layout, c, ingest_dates=ctx.ingest_dates).cache()
-        rows_read = raw.count_records(source, c, ctx.layout)
-        # A small distinct list of field names; needed to fail fast on a missing column.
-        present = {r["name"] for r in source.transform(field_names).collect()}
-        done.update(rows=rows_read, fields=len(present))
-    missing = [col.name for col in c.columns if not col.nullable and col.name not in present]
-    if present and missing:
-        raise SourceError(
-            c.name,
-            ctx.layout.raw(c),
-            f"required column(s) {missing} absent from every record (contract {c.file})",
-        )
-
+    # One cached frame: typed, masked columns and reasons. The raw text and field map are
+    # not kept (wide, and personal); the masked record is built only for quarantined rows.
+    source = raw.read_raw(spark, ctx.layout, c, ingest_dates=ctx.ingest_dates)
     checked = (
         source.transform(enforce_contract, contract=c, now=run_info.started_at)
-        .transform(mask_pii, contract=c, key=ctx.pii_key)
+        .transform(mask_pii, contract=c, key=ctx.pii_key, record_for=has_reasons())
         .cache()
     )
-    valid = checked.filter(~has_reasons())
+    with logs.step(log, "read", dataset=c.name, zone="raw") as done:
+        with raw.source_errors(c, ctx.layout):
+            counts = _batch_counts(checked, required)
+        rows_read = int(counts["read"])
+        done.update(rows=rows_read)
+    # A required column missing from every parsed record may be absent from the source
+    # altogether: only then is it worth listing the batch's field names to tell.
+    suspects = [
+        name
+        for i, name in enumerate(required)
+        if counts["parsed"] > 0 and counts[f"missing_{i}"] == counts["parsed"]
+    ]
+    if suspects:
+        present = {r["name"] for r in source.transform(field_names).collect()}
+        missing = [name for name in suspects if name not in present]
+        if present and missing:
+            raise SourceError(
+                c.name,
+                ctx.layout.raw(c),
+                f"required column(s) {missing} absent from every record (contract {c.file})",
+            )
+
     bronze = (
-        valid.transform(
-            deduplicate, keys=c.primary_key, order_by=c.order_by, tiebreak=[SOURCE_FILE]
-        )
+        checked.filter(~has_reasons())
+        .transform(deduplicate, keys=c.primary_key, order_by=c.order_by, tiebreak=[SOURCE_FILE])
         .transform(add_run_lineage, run=run_info)
         .transform(conform_to_table, table=table)
         .cache()
@@ -59,10 +94,10 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         .transform(to_quarantine)
         .transform(add_run_lineage, run=run_info)
         .transform(conform_to_table, table=q_table)
-        .cache()
     )
     with logs.step(log, "enforce", dataset=c.name) as done:
-        n_valid, n_written, n_quarantined = valid.count(), bronze.count(), quarantined.count()
+        n_valid, n_quarantined = int(counts["valid"]), int(counts["quarantined"])
+        n_written = bronze.count()
         done.update(valid=n_valid, written=n_written, quarantined=n_quarantined)
     result = reconcile(
         StageResult(
@@ -79,6 +114,6 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     # as in dedup. A re-run of the same files therefore changes nothing.
     policy = MergePolicy(keys=c.primary_key, newer_by=(*c.order_by, SOURCE_FILE))
     published = publish_upsert(spark, ctx, result, (bronze, table), (quarantined, q_table), policy)
-    for df in (source, checked, bronze, quarantined):
+    for df in (checked, bronze):
         df.unpersist()
     return published

@@ -18,7 +18,13 @@ from gluelake.transforms.pii import scrub
 from gluelake.transforms.timestamps import parse_timestamp
 
 _INTEGER = r"^\s*[+-]?\d+\s*$"
+MALFORMED = "malformed_record"
 _SHOWN_CHARS = 40
+
+
+def required_missing(name: str) -> str:
+    """Reason code of a record without a value for required column ``name``."""
+    return f"required_missing:{name}"
 
 
 def _issue(condition: Column, code: str, message: Column | str) -> Column:
@@ -68,7 +74,7 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
     issues = []
     if not col.nullable:
         issues.append(
-            _issue(raw.isNull(), f"required_missing:{col.name}", f"{col.name}: required, missing")
+            _issue(raw.isNull(), required_missing(col.name), f"{col.name}: required, missing")
         )
     dtype = parse_type(col.type)
     if isinstance(dtype, T.DecimalType):
@@ -121,7 +127,7 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
     fields = F.col(RAW_FIELDS)
     parsed = fields.isNotNull()
     typed: dict[str, Column] = {}
-    issues = [_issue(~parsed, "malformed_record", "record could not be parsed")]
+    issues = [_issue(~parsed, MALFORMED, "record could not be parsed")]
     for col in contract.columns:
         typed[col.name], col_issues = _column_issues(col, now)
         issues += [F.when(parsed, i) for i in col_issues]

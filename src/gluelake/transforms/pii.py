@@ -174,9 +174,19 @@ def mask_unknown_field(name: Column, value: Column) -> Column:
     return F.when(name.rlike(PERSONAL_FIELD_NAME), F.lit(REDACTED)).otherwise(scrub(value))
 
 
-def mask_pii(df: DataFrame, *, contract: DatasetContract, key: bytes | None) -> DataFrame:
+def mask_pii(
+    df: DataFrame,
+    *,
+    contract: DatasetContract,
+    key: bytes | None,
+    record_for: Column | None = None,
+) -> DataFrame:
     """Mask every personal-data column, the rescued-data column and the raw record text
-    (kept for quarantine) according to the contract."""
+    (kept for quarantine) according to the contract.
+
+    ``record_for``: the rows that keep their masked record (and its ordering hash); the
+    others get null. A stage passes its quarantine condition: rebuilding and hashing the
+    record costs more than the rest of the masking, and only quarantined rows keep it."""
     pii = contract.pii_columns
     masked = {
         c.name: mask(F.col(c.name), c.pii, key, type_text=c.type)  # type: ignore[arg-type]
@@ -207,6 +217,7 @@ def mask_pii(df: DataFrame, *, contract: DatasetContract, key: bytes | None) -> 
     drop = [c.name for c in pii if c.pii is not None and c.pii.kind == "drop"]
     # The field map and the original text still hold personal values: neither may outlive
     # this step. The record's hash only orders identical masked records (see quarantine).
-    return df.withColumns(
-        {**masked, RECORD_ORDER: F.sha2(F.col(RAW_TEXT), 256), RAW_TEXT: record}
-    ).drop(*drop, RAW_FIELDS)
+    order = F.sha2(F.col(RAW_TEXT), 256)
+    if record_for is not None:
+        record, order = F.when(record_for, record), F.when(record_for, order)
+    return df.withColumns({**masked, RECORD_ORDER: order, RAW_TEXT: record}).drop(*drop, RAW_FIELDS)
