@@ -286,7 +286,10 @@ def bronze_to_silver(spark: SparkSession, lake: str, run_id: str, now: datetime)
                "kg_co2e_per_unit", "quantity_in_factor_unit", "emissions_kg_co2e", "scope",
                "category", "day"]  # fmt: skip
     silver = lineage(
-        enriched.filter(F.size("_issues") == 0).select(*columns), run_id, now, "bronze_to_silver"
+        enriched.filter(F.size("_issues") == 0).select(*columns, "year", "month"),
+        run_id,
+        now,
+        "bronze_to_silver",
     ).select(*columns, "_run_id", "_job_name", "_job_version", "_ingested_at", "year", "month")
     bad = enriched.filter(F.size("_issues") > 0).select(
         F.to_json(F.struct(*[F.col(c) for c in [*FIELDS, "_rescued_data", "_source_file"]])).alias(
@@ -333,7 +336,9 @@ def silver_to_gold(spark: SparkSession, lake: str, run_id: str, now: datetime) -
         *[F.col(k).alias(f"p_{k}") for k in keys],
         F.col("total_kg_co2e").alias("total_kg_co2e_prior_year"),
     )
-    cond = [F.col(k).eqNullSafe(F.col(f"p_{k}") + (1 if k == "year" else 0)) for k in keys]
+    cond = [
+        F.col(k).eqNullSafe(F.col(f"p_{k}") + 1 if k == "year" else F.col(f"p_{k}")) for k in keys
+    ]
     prev = F.col("total_kg_co2e_prior_year")
     yoy = monthly.join(prior, cond, "left").select(
         "tenant_id", "scope", "category", "total_kg_co2e", "total_kg_co2e_prior_year",

@@ -268,8 +268,10 @@ def main() -> None:
             COPY (SELECT m.tenant_id, m.scope, m.category, m.total_kg_co2e,
                          p.total_kg_co2e AS total_kg_co2e_prior_year,
                          m.total_kg_co2e - p.total_kg_co2e AS total_kg_co2e_change,
-                         CASE WHEN p.total_kg_co2e <> 0 THEN ((m.total_kg_co2e - p.total_kg_co2e)
-                              / p.total_kg_co2e * 100)::DOUBLE END AS total_kg_co2e_change_pct,
+                         -- as Spark's decimal division: the ratio rounded to 6 places, x 100
+                         CASE WHEN p.total_kg_co2e <> 0 THEN round(((m.total_kg_co2e
+                              - p.total_kg_co2e) / p.total_kg_co2e)::DOUBLE, 6) * 100
+                         END AS total_kg_co2e_change_pct,
                          {lineage.format(job="silver_to_gold")}, m.year, m.month
                   FROM monthly m LEFT JOIN monthly p
                     ON m.tenant_id IS NOT DISTINCT FROM p.tenant_id

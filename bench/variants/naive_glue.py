@@ -278,7 +278,10 @@ def main() -> None:
             *[F.col(k).alias(f"p_{k}") for k in keys],
             F.col("total_kg_co2e").alias("total_kg_co2e_prior_year"),
         )
-        cond = [F.col(k).eqNullSafe(F.col(f"p_{k}") + (1 if k == "year" else 0)) for k in keys]
+        cond = [
+            F.col(k).eqNullSafe(F.col(f"p_{k}") + 1 if k == "year" else F.col(f"p_{k}"))
+            for k in keys
+        ]
         prev = F.col("total_kg_co2e_prior_year")
         yoy = m.join(p, cond, "left").select(
             "tenant_id", "scope", "category", "total_kg_co2e", "total_kg_co2e_prior_year",
