@@ -11,9 +11,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import common
 
 from gluelake import logs
+from gluelake.paths import project_root
 from gluelake.quality.gate import OpenGate
 from gluelake.runtime import job
-from gluelake.session import project_root
 
 PLAN = (
     ("reference", "raw_to_bronze", "emission_factors"),
