@@ -24,6 +24,13 @@ MONTH = "month"
 DAY = "day"
 TIME_PARTS: tuple[str, ...] = (YEAR, MONTH, DAY)
 
+# Versions a dataset with ``history: scd2`` keeps in silver: valid in [valid_from, valid_to),
+# either bound open when null; a key's first version starts open.
+VALID_FROM = "valid_from"
+VALID_TO = "valid_to"
+IS_CURRENT = "is_current"
+HISTORY: tuple[str, ...] = (VALID_FROM, VALID_TO, IS_CURRENT)
+
 # Quarantine tables: one row per rejected record.
 RECORD_ID = "record_id"
 REASON_CODES = "reason_codes"
@@ -50,6 +57,9 @@ TYPES: dict[str, str] = {
     YEAR: "int",
     MONTH: "int",
     DAY: "int",
+    VALID_FROM: "timestamp",
+    VALID_TO: "timestamp",
+    IS_CURRENT: "boolean",
     RECORD_ID: "string",  # hash of source file + masked record: re-runs add nothing
     REASON_CODES: "array<string>",
     MESSAGE: "string",
@@ -67,6 +77,10 @@ DESCRIPTIONS: dict[str, str] = {
     YEAR: "Year of the event time (UTC).",
     MONTH: "Month of the event time (UTC), 1-12.",
     DAY: "Day of month of the event time (UTC).",
+    VALID_FROM: "Start of this version (delivery date of the snapshot that brought it); "
+    "null for a key's first version.",
+    VALID_TO: "End of this version (exclusive); null while it is current.",
+    IS_CURRENT: "Whether this is the key's current version.",
     RECORD_ID: "Identifies the quarantined record across re-runs.",
     REASON_CODES: "Why the row was quarantined, e.g. cast_failed:quantity.",
     MESSAGE: "Readable reasons; never shows personal data.",

@@ -19,7 +19,9 @@ def test_shipped_contracts_load_with_their_rules(contracts):
     assert emissions.column("quantity").constraints.min == Decimal(0)
     assert emissions.column("submitted_by_email").pii.kind == "hash"
     assert emissions.zone("silver").partition_by == ("year", "month")
-    assert emissions.enrichment is not None and emissions.enrichment.reference == "emission_factors"
+    assert [(j.name, j.kind, j.dataset) for j in emissions.joins] == [
+        ("emission_factor", "as_of", "emission_factors")
+    ]
     assert [a.name for a in emissions.aggregates] == ["emissions_monthly"]
 
 
@@ -54,7 +56,7 @@ def test_every_table_has_a_distinct_path(contracts):
         (lambda d: d.pop("primary_key"), "primary_key", "expected at least one column"),
         (lambda d: d["zones"].update(gold={"format": "delta"}), "zones.gold", "Parquet"),
         (lambda d: d["columns"].append(dict(d["columns"][0])), "columns", "duplicate column name(s) ['tenant_id']"),
-        (lambda d: d["columns"].pop(2), "enrichment.emission_factors", "names column 'activity_type'"),
+        (lambda d: d["columns"].pop(2), "rules[0].when", "unknown column(s) ['activity_type']"),
     ],
 )  # fmt: skip
 def test_broken_contract_names_file_field_and_problem(mutate, field, problem):
@@ -133,12 +135,15 @@ def test_struct_columns_are_parsed_from_their_json(spark):
     assert rows[1]["_reasons"] == ["cast_failed:origin"]
 
 
-def test_factor_reference_needs_its_columns(tmp_path: Path):
+def test_join_reference_needs_its_columns(tmp_path: Path):
     for name in ("emissions", "emission_factors"):
         (tmp_path / f"{name}.yaml").write_text((ROOT / "schemas" / f"{name}.yaml").read_text())
     factors = tmp_path / "emission_factors.yaml"
     factors.write_text(factors.read_text().replace("  - name: scope\n", "  - name: ghg_scope\n"))
-    with pytest.raises(ContractError, match=r"a factor reference needs columns \['scope'\]"):
+    with pytest.raises(
+        ContractError,
+        match=r"joins\[0\]\.select\[3\]: emission_factors bronze has no column 'scope'",
+    ):
         load_contracts(tmp_path)
 
 

@@ -1,15 +1,132 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from gluelake.contracts.model import FactorEnrichment
-from gluelake.transforms.enrich import enrich_with_factors
-from gluelake.transforms.units import conversion_factors
+from gluelake.contracts.expressions import unit_factors
+from gluelake.contracts.model import JoinStep, Selected
+from gluelake.transforms.enrich import add_derived, apply_rules, as_of, lookup, start_reasons
 
-SPEC = FactorEnrichment("emission_factors", "emission_factor_id", "quantity", "unit")
+# --- generic steps ------------------------------------------------------------------
+
+PRODUCTS = [("p1", "c1", "Apple"), ("p2", "c2", "Bread"), ("p3", "c9", "Ghost"),
+            ("p4", "c1", "Dup A"), ("p4", "c2", "Dup B")]  # fmt: skip
+CATEGORIES = [("c1", "Fruit", "fresh"), ("c2", "Bakery", "fresh")]
+SALES = [("s1", "p1"), ("s2", "p2"), ("s3", "p3"), ("s4", "p4"), ("s5", "nope"), ("s6", None)]
+
+
+def step(name, dataset, on, select, kind="lookup", **kw):
+    sel = tuple(Selected(c, a, t) for c, a, t in select)
+    return JoinStep(name, kind, dataset, "silver", on, sel, **kw)
+
+
+PRODUCT = step("product", "products", (("product_id", "product_id"),),
+               [("category_id", "category_id", "string"), ("name", "product_name", "string")])  # fmt: skip
+CATEGORY = step("category", "categories", (("category_id", "category_id"),),
+                [("category_name", "category_name", "string")])  # fmt: skip
+
+
+def frames(spark):
+    sales = spark.createDataFrame(SALES, "sale_id string, product_id string")
+    products = spark.createDataFrame(PRODUCTS, "product_id string, category_id string, name string")
+    categories = spark.createDataFrame(
+        CATEGORIES, "category_id string, category_name string, kind string"
+    )
+    return sales.transform(start_reasons), products, categories
+
+
+def by_id(df, key="sale_id"):
+    return {r[key]: r.asDict() for r in df.collect()}
+
+
+def test_lookup_missing_and_ambiguous_keys_are_quarantined_never_fanned_out(spark):
+    sales, products, _ = frames(spark)
+    out = by_id(sales.transform(lookup, reference=products, step=PRODUCT, broadcast=True))
+    assert len(out) == len(SALES)
+    assert out["s1"]["product_name"] == "Apple" and out["s1"]["_reasons"] == []
+    assert out["s4"]["_reasons"] == ["ambiguous:product"] and out["s4"]["product_name"] is None
+    assert "2 products rows match product_id='p4'" in out["s4"]["_messages"][0]
+    assert out["s5"]["_reasons"] == ["missing:product"]
+    assert out["s6"]["_reasons"] == ["missing:product"]  # a null key matches nothing
+
+
+@pytest.mark.parametrize("broadcast", [True, False, None])
+def test_lookup_missing_can_keep_nulls_or_take_defaults(spark, broadcast):
+    sales, products, _ = frames(spark)
+    keep = PRODUCT.__class__(**{**PRODUCT.__dict__, "on_missing": "null"})
+    out = by_id(sales.transform(lookup, reference=products, step=keep, broadcast=broadcast))
+    assert out["s5"]["_reasons"] == [] and out["s5"]["product_name"] is None
+    default = PRODUCT.__class__(
+        **{**PRODUCT.__dict__, "on_missing": "default", "defaults": (("product_name", "unknown"),)}
+    )
+    out = by_id(sales.transform(lookup, reference=products, step=default, broadcast=broadcast))
+    assert out["s5"]["_reasons"] == [] and out["s5"]["product_name"] == "unknown"
+    assert out["s5"]["category_id"] is None
+    assert out["s4"]["_reasons"] == ["ambiguous:product"]  # ambiguity is never defaulted
+
+
+def test_two_hop_lookup_uses_the_column_the_first_step_added(spark):
+    sales, products, categories = frames(spark)
+    out = by_id(
+        sales.transform(lookup, reference=products, step=PRODUCT, broadcast=None).transform(
+            lookup, reference=categories, step=CATEGORY, broadcast=None
+        )
+    )
+    assert out["s1"]["category_name"] == "Fruit" and out["s1"]["_reasons"] == []
+    assert out["s2"]["category_name"] == "Bakery"
+    assert out["s3"]["_reasons"] == ["missing:category"]  # product found, its category not
+    assert out["s5"]["_reasons"] == ["missing:product", "missing:category"]
+
+
+def test_lookup_reference_filter(spark):
+    sales, products, _ = frames(spark)
+    only_a = PRODUCT.__class__(**{**PRODUCT.__dict__, "where": "name <> 'Dup B'"})
+    out = by_id(sales.transform(lookup, reference=products, step=only_a, broadcast=None))
+    assert out["s4"]["product_name"] == "Dup A" and out["s4"]["_reasons"] == []
+
+
+RATES = [
+    ("EUR", Decimal("1.10"), date(2024, 1, 1), date(2024, 7, 1)),
+    ("EUR", Decimal("1.20"), date(2024, 7, 1), None),
+    ("GBP", Decimal("1.30"), None, date(2024, 3, 1)),  # open start
+    ("CHF", Decimal("1.00"), date(2024, 1, 1), None),
+    ("CHF", Decimal("0.90"), date(2024, 6, 1), date(2024, 8, 1)),  # overlaps the first
+]
+RATE = step("rate", "rates", (("currency", "currency"),), [("rate", "rate", "decimal(8,2)")],
+            kind="as_of", event_time="day")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("currency", "day", "rate", "reasons"),
+    [
+        ("EUR", date(2024, 6, 30), Decimal("1.10"), []),
+        ("EUR", date(2024, 7, 1), Decimal("1.20"), []),  # valid_from inclusive, valid_to not
+        ("EUR", date(2023, 12, 31), None, ["missing:rate"]),
+        ("GBP", date(1999, 1, 1), Decimal("1.30"), []),
+        ("GBP", date(2024, 3, 1), None, ["missing:rate"]),
+        ("CHF", date(2024, 5, 31), Decimal("1.00"), []),
+        ("CHF", date(2024, 6, 15), None, ["ambiguous:rate"]),  # two versions valid that day
+        ("USD", date(2024, 6, 15), None, ["missing:rate"]),
+    ],
+)
+def test_as_of_takes_the_version_valid_at_the_event_time(spark, currency, day, rate, reasons):
+    rates = spark.createDataFrame(
+        RATES, "currency string, rate decimal(8,2), valid_from date, valid_to date"
+    )
+    facts = spark.createDataFrame([("f1", currency, day)], "id string, currency string, day date")
+    rows = (
+        facts.transform(start_reasons)
+        .transform(as_of, reference=rates, step=RATE, keys=["id"], broadcast=None)
+        .collect()
+    )
+    assert len(rows) == 1
+    assert (rows[0]["rate"], rows[0]["_reasons"]) == (rate, reasons)
+
+
+# --- emissions, as schemas/emissions.yaml declares it -------------------------------
+
 FACTORS = [
     ("EF-E", "electricity", "kWh", Decimal("0.400000"), 2, "purchased_electricity", datetime(2024, 1, 1), datetime(2025, 7, 1)),
     ("EF-E", "electricity", "kWh", Decimal("0.300000"), 2, "purchased_electricity", datetime(2025, 7, 1), None),
@@ -27,40 +144,41 @@ ACTIVITY_SCHEMA = (
 )
 
 
-def enrich(spark, activities):
-    return (
-        spark.createDataFrame(activities, ACTIVITY_SCHEMA)
-        .transform(
-            enrich_with_factors,
-            factors=spark.createDataFrame(FACTORS, FACTOR_SCHEMA),
-            spec=SPEC,
+def enrich(spark, contracts, activities):
+    c = contracts["emissions"]
+    out = spark.createDataFrame(activities, ACTIVITY_SCHEMA).transform(start_reasons)
+    for s in c.joins:
+        out = out.transform(
+            as_of,
+            reference=spark.createDataFrame(FACTORS, FACTOR_SCHEMA),
+            step=s,
             keys=["id"],
-            event_time="timestamp",
+            broadcast=None,
         )
-        .orderBy("id")
-        .collect()
-    )
+    out = out.transform(add_derived, columns=c.derived).transform(apply_rules, rules=c.rules)
+    return out.orderBy("id").collect()
 
 
 @pytest.mark.parametrize(
     ("ts", "factor"),
     [
         (datetime(2025, 6, 30, 23, 59, 59, 999999), Decimal("0.400000")),
-        (datetime(2025, 7, 1), Decimal("0.300000")),  # valid_from is inclusive, valid_to exclusive
+        (datetime(2025, 7, 1), Decimal("0.300000")),
         (datetime(2024, 1, 1), Decimal("0.400000")),
     ],
 )
-def test_factor_valid_at_the_activity_instant_is_used(spark, ts, factor):
-    row = enrich(spark, [("a", "electricity", "EF-E", Decimal("10"), "kWh", ts)])[0]
+def test_factor_valid_at_the_activity_instant_is_used(spark, contracts, ts, factor):
+    row = enrich(spark, contracts, [("a", "electricity", "EF-E", Decimal("10"), "kWh", ts)])[0]
     assert row["_reasons"] == []
     assert row["kg_co2e_per_unit"] == factor
     assert row["emissions_kg_co2e"] == Decimal("10") * factor
     assert (row["scope"], row["category"]) == (2, "purchased_electricity")
 
 
-def test_quantity_is_converted_to_the_factor_unit(spark):
+def test_quantity_is_converted_to_the_factor_unit(spark, contracts):
     rows = enrich(
         spark,
+        contracts,
         [
             ("a", "electricity", "EF-E", Decimal("2.5"), "MWh", datetime(2025, 8, 1)),
             ("b", "diesel", "EF-D", Decimal("10"), "gal", datetime(2025, 8, 1)),
@@ -71,15 +189,14 @@ def test_quantity_is_converted_to_the_factor_unit(spark):
     assert rows[0]["emissions_kg_co2e"] == Decimal("750.000000")
     assert rows[1]["quantity_in_factor_unit"] == Decimal("37.85411784")
     assert rows[1]["emissions_kg_co2e"] == Decimal("94.635295")  # 37.85411784 * 2.5, half-up
-    gj = (Decimal(100) * conversion_factors()[("GJ", "kWh")]).quantize(
-        Decimal("1e-8"), ROUND_HALF_UP
-    )
+    gj = (Decimal(100) * unit_factors()[("GJ", "kWh")]).quantize(Decimal("1e-8"), ROUND_HALF_UP)
     assert rows[2]["quantity_in_factor_unit"] == gj == Decimal("27777.77777778")
 
 
-def test_activity_without_valid_factor_or_with_foreign_unit_is_flagged(spark):
+def test_activity_without_valid_factor_or_with_foreign_unit_is_flagged(spark, contracts):
     rows = enrich(
         spark,
+        contracts,
         [
             ("a", "electricity", "EF-E", Decimal("1"), "kWh", datetime(2023, 12, 31)),
             ("b", "electricity", "EF-NONE", Decimal("1"), "kWh", datetime(2025, 1, 1)),
@@ -95,26 +212,23 @@ def test_activity_without_valid_factor_or_with_foreign_unit_is_flagged(spark):
         ["ambiguous_factor:emission_factor_id"],
         ["factor_activity_mismatch:activity_type"],
     ]
-    assert all(r["emissions_kg_co2e"] is None for r in rows)
-    assert "no factor version of 'EF-NONE' valid at 2025-01-01T00:00:00Z" in rows[1]["_messages"][0]
-    assert rows[2]["_messages"] == ["unit: cannot convert 'L' to the factor's unit 'kWh'"]
-
-
-def test_every_activity_comes_out_exactly_once(spark):
-    rows = enrich(spark, [("d", "diesel", "EF-X", Decimal("1"), "L", datetime(2025, 1, 1))])
-    assert len(rows) == 1
+    assert (
+        "no emission_factors row for emission_factor_id='EF-NONE' valid at 2025-01-01"
+        in (rows[1]["_messages"][0])
+    )
 
 
 def test_conversion_table_is_symmetric_within_families():
-    table = conversion_factors()
+    table = unit_factors()
     assert table[("kWh", "MWh")] == Decimal("0.001")
     assert table[("t", "kg")] == Decimal(1000)
     assert ("kWh", "L") not in table
 
 
-def test_emission_too_large_for_its_type_is_quarantined_not_null(spark):
+def test_emission_too_large_for_its_type_is_quarantined_not_null(spark, contracts):
     row = enrich(
-        spark, [("a", "electricity", "EF-E", Decimal("999999999999"), "GWh", datetime(2025, 8, 1))]
+        spark,
+        contracts,
+        [("a", "electricity", "EF-E", Decimal("999999999999"), "GWh", datetime(2025, 8, 1))],
     )[0]
     assert row["_reasons"] == ["emission_overflow:quantity"]
-    assert row["emissions_kg_co2e"] is None

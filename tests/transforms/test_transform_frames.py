@@ -11,13 +11,13 @@ from chispa import assert_df_equality
 from pyspark.sql import functions as F
 from support import raw_frame
 
-from gluelake.contracts.model import FactorEnrichment
+from gluelake.contracts.model import JoinStep, Selected
 from gluelake.contracts.tables import ColumnSpec, TableSpec
 from gluelake.io.raw import parse_json_lines
 from gluelake.run import RunInfo
 from gluelake.transforms.conform import add_time_partitions
 from gluelake.transforms.enforce import enforce_contract, field_names
-from gluelake.transforms.enrich import enrich_with_factors
+from gluelake.transforms.enrich import lookup, start_reasons
 from gluelake.transforms.lineage import add_run_lineage
 from gluelake.transforms.pii import mask_pii
 from gluelake.transforms.quarantine import record_as_json, to_quarantine
@@ -150,26 +150,25 @@ def test_add_time_partitions(spark):
     assert_df_equality(add_time_partitions(df, event_time="ts"), expected, ignore_nullable=True)
 
 
-def test_enrich_with_factors(spark):
-    factors = spark.createDataFrame(
-        [("EF-A", "diesel", "L", Decimal("2.5"), 1, "mobile", datetime(2024, 1, 1), None)],
-        "factor_id string, activity_type string, unit string, kg_co2e_per_unit decimal(10,6), "
-        "scope int, category string, valid_from timestamp, valid_to timestamp",
+def test_lookup(spark):
+    products = spark.createDataFrame(
+        [("p1", "Apple", 1), ("p2", "Bread", 2)], "id string, name string, kind int"
     )
-    activities = spark.createDataFrame(
-        [("a1", "diesel", "EF-A", Decimal("2"), "m3", datetime(2025, 1, 1))],
-        "id string, activity_type string, ef string, quantity decimal(16,4), unit string, ts timestamp",
+    sales = spark.createDataFrame([("s1", "p1"), ("s2", "p9")], "sale string, product string")
+    step = JoinStep(
+        "product", "lookup", "products", "silver", (("product", "id"),),
+        (Selected("name", "product_name", "string"),),
+    )  # fmt: skip
+    out = sales.transform(start_reasons).transform(
+        lookup, reference=products, step=step, broadcast=True
     )
-    out = activities.transform(
-        enrich_with_factors, factors=factors, spec=FactorEnrichment("f", "ef", "quantity", "unit"),
-        keys=["id"], event_time="ts",
-    ).select("id", "factor_unit", "quantity_in_factor_unit", "emissions_kg_co2e", "scope", "category", "_reasons")  # fmt: skip
     expected = spark.createDataFrame(
-        [("a1", "L", Decimal("2000"), Decimal("5000"), 1, "mobile", [])],
-        "id string, factor_unit string, quantity_in_factor_unit decimal(24,8), "
-        "emissions_kg_co2e decimal(28,6), scope int, category string, _reasons array<string>",
-    )
-    assert_df_equality(out, expected, ignore_nullable=True)
+        [("s1", "p1", "Apple", [], []),
+         ("s2", "p9", None, ["missing:product"], ["product: no products row for product='p9'"])],
+        "sale string, product string, product_name string, _reasons array<string>, "
+        "_messages array<string>",
+    )  # fmt: skip
+    assert_df_equality(out, expected, ignore_nullable=True, ignore_row_order=True)
 
 
 def test_quarantine_ids_differ_for_records_that_mask_alike(spark):

@@ -1,8 +1,8 @@
 -- Generated from the dataset contracts by `make ddl`; do not edit.
 CREATE EXTERNAL TABLE `gluelake_local_gold`.`emissions_monthly_yoy` (
   `tenant_id` STRING COMMENT 'Tenant (customer organisation) that reported the activity.',
-  `scope` INT COMMENT 'GHG Protocol scope of the factor (1, 2 or 3).',
-  `category` STRING COMMENT 'Reporting category of the factor.',
+  `scope` INT COMMENT 'GHG Protocol scope (1 direct, 2 purchased energy, 3 value chain).',
+  `category` STRING COMMENT 'Reporting category (e.g. stationary_combustion, purchased_electricity).',
   `total_kg_co2e` DECIMAL(38, 6),
   `total_kg_co2e_prior_year` DECIMAL(38, 6),
   `total_kg_co2e_change` DECIMAL(38, 6),

@@ -4,29 +4,40 @@ file, the field path and what was expected, before any Spark work starts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import yaml
 
-from gluelake.columns import TIME_PARTS
+from gluelake.columns import HISTORY, TIME_PARTS
+from gluelake.contracts import expressions
 from gluelake.contracts.model import (
     DEFAULT_RETENTION,
     RETENTION_ZONES,
     ZONES,
     Aggregate,
+    BroadcastPolicy,
     Column,
     Constraints,
     DatasetContract,
+    Derived,
     DriftPolicy,
-    FactorEnrichment,
     Generalization,
+    HistoryKind,
+    JoinKind,
+    JoinStep,
     Measure,
     MeasureFn,
+    MissingPolicy,
     PiiKind,
     PiiPolicy,
+    ReferenceZone,
+    Rule,
+    Selected,
     Source,
     SourceFormat,
     StorageClass,
@@ -39,6 +50,9 @@ from gluelake.contracts.model import (
 )
 from gluelake.contracts.types import is_numeric, parse_type
 from gluelake.errors import ContractError
+
+if TYPE_CHECKING:
+    from gluelake.contracts.tables import ColumnSpec
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -160,10 +174,13 @@ def _column(r: _Reader, raw: Any, path: str) -> Column:
     )
 
 
-def _aggregate(r: _Reader, raw: Any, path: str) -> Aggregate:
-    m = r.mapping(
-        raw, path, ("name", "description", "dimensions", "time_grain", "measures", "year_over_year")
-    )
+_AGGREGATE_KEYS = (
+    "name", "description", "dimensions", "time_grain", "filter", "measures", "year_over_year",
+)  # fmt: skip
+
+
+def _aggregate(r: _Reader, raw: Any, path: str, has_time: bool) -> Aggregate:
+    m = r.mapping(raw, path, _AGGREGATE_KEYS)
     measures = []
     for i, mr in enumerate(r.get(m, "measures", path, list)):
         mp = f"{path}.measures[{i}]"
@@ -179,16 +196,30 @@ def _aggregate(r: _Reader, raw: Any, path: str) -> Aggregate:
     for name in yoy:
         if name not in {ms.name for ms in measures}:
             raise r.fail(f"{path}.year_over_year", f"{name!r} is not a measure of this aggregate")
+    grain = cast(
+        TimeGrain,
+        r.choice(
+            m.get("time_grain", "month" if has_time else "none"),
+            f"{path}.time_grain",
+            get_args(TimeGrain),
+        ),
+    )
+    if grain != "none" and not has_time:
+        raise r.fail(f"{path}.time_grain", "the dataset has no event_time: use 'none'")
+    if grain == "none" and yoy:
+        raise r.fail(f"{path}.year_over_year", "needs a time grain")
+    where = r.get(m, "filter", path, str, None)
+    if where is not None:
+        with _at(r, f"{path}.filter"):
+            expressions.parse(where)
     return Aggregate(
         name=r.get(m, "name", path, str),
         description=r.get(m, "description", path, str, ""),
         dimensions=r.name_list(m, "dimensions", path),
-        time_grain=cast(
-            TimeGrain,
-            r.choice(m.get("time_grain", "month"), f"{path}.time_grain", get_args(TimeGrain)),
-        ),
+        time_grain=grain,
         measures=tuple(measures),
         year_over_year=yoy,
+        filter=where,
     )
 
 
@@ -261,8 +292,8 @@ def _retention(r: _Reader, raw: Any) -> tuple[tuple[str, ZoneRetention], ...]:
 
 _TOP = (
     "dataset", "version", "description", "source", "columns", "primary_key", "event_time",
-    "order_by", "schema_drift", "zones", "enrichment", "aggregates", "event_time_range",
-    "retention",
+    "history", "order_by", "schema_drift", "zones", "joins", "derived", "rules", "drop",
+    "aggregates", "event_time_range", "retention",
 )  # fmt: skip
 EVENT_TIME_RANGE_FIELD = "event_time_range"
 
@@ -329,12 +360,25 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         if by_name[c].pii is not None and by_name[c].pii.kind != "hash":  # type: ignore[union-attr]
             raise r.fail("primary_key", f"key column {c!r} can only take pii policy 'hash'")
 
-    event_time = r.get(m, "event_time", "", str)
-    existing("event_time", [event_time])
-    if by_name[event_time].type != "timestamp":
-        raise r.fail("event_time", f"column {event_time!r} must be a timestamp")
-    order_by = r.name_list(m, "order_by", "") or (event_time,)
+    event_time = r.get(m, "event_time", "", str, None)
+    if event_time is not None:
+        existing("event_time", [event_time])
+        if by_name[event_time].type not in ("timestamp", "date"):
+            raise r.fail(
+                "event_time",
+                f"column {event_time!r} must be a timestamp or a date, "
+                f"found {by_name[event_time].type}",
+            )
+    time_columns = TIME_PARTS if event_time is not None else ()
+    order_by = r.name_list(m, "order_by", "") or ((event_time,) if event_time else ())
     existing("order_by", order_by)
+    history = cast(
+        HistoryKind, r.choice(m.get("history", "none"), "history", get_args(HistoryKind))
+    )
+    if history == "scd2":
+        clash = sorted(set(names) & set(HISTORY))
+        if clash:
+            raise r.fail("history", f"scd2 keeps history in {list(HISTORY)}: rename {clash}")
 
     zones = []
     for zone, spec in r.mapping(m.get("zones"), "zones", ZONES).items():
@@ -346,7 +390,7 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         if zone == "bronze" and partition_by:
             existing(f"zones.{zone}.partition_by", partition_by)
         elif zone == "silver":
-            existing(f"zones.{zone}.partition_by", partition_by, TIME_PARTS)
+            existing(f"zones.{zone}.partition_by", partition_by, time_columns)
         elif zone == "gold" and (fmt != "parquet" or partition_by):
             raise r.fail(
                 f"zones.{zone}",
@@ -357,25 +401,24 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
     if not zones or zones[0][0] != "bronze":
         raise r.fail("zones", "expected 'bronze' first, then optionally 'silver' and 'gold'")
 
-    enrichment = None
-    if m.get("enrichment") is not None:
-        em = r.mapping(m["enrichment"], "enrichment", ("emission_factors",))
-        fm = r.mapping(em.get("emission_factors"), "enrichment.emission_factors",
-                       ("reference", "factor_key", "quantity", "unit"))  # fmt: skip
-        p = "enrichment.emission_factors"
-        enrichment = FactorEnrichment(
-            reference=r.get(fm, "reference", p, str),
-            factor_key=r.get(fm, "factor_key", p, str),
-            quantity=r.get(fm, "quantity", p, str),
-            unit=r.get(fm, "unit", p, str),
+    joins = tuple(_join(r, j, f"joins[{i}]") for i, j in enumerate(r.get(m, "joins", "", list, [])))
+    derived = tuple(
+        _derived(r, d, f"derived[{i}]") for i, d in enumerate(r.get(m, "derived", "", list, []))
+    )
+    rules = tuple(_rule(r, x, f"rules[{i}]") for i, x in enumerate(r.get(m, "rules", "", list, [])))
+    drop = r.name_list(m, "drop", "")
+    steps = [j.name for j in joins]
+    if len(set(steps)) != len(steps):
+        raise r.fail("joins", f"step names must be unique, found {steps}")
+    if history == "scd2" and not any(z == "silver" for z, _ in zones):
+        raise r.fail("history", "history is kept in silver: declare a silver zone")
+    if (joins or derived) and not any(z == "silver" for z, _ in zones):
+        raise r.fail(
+            "joins" if joins else "derived", "joins and derived columns need a silver zone"
         )
-        # The factor must be for the activity's type: both sides carry activity_type.
-        existing(p, [enrichment.factor_key, enrichment.quantity, enrichment.unit, "activity_type"])
-        if not is_numeric(by_name[enrichment.quantity].type):
-            raise r.fail(f"{p}.quantity", f"column {enrichment.quantity!r} must be numeric")
 
     aggregates = tuple(
-        _aggregate(r, a, f"aggregates[{i}]")
+        _aggregate(r, a, f"aggregates[{i}]", event_time is not None)
         for i, a in enumerate(r.get(m, "aggregates", "", list, []))
     )
     zone_names = [z for z, _ in zones]
@@ -396,25 +439,269 @@ def parse_contract(doc: Any, file: str) -> DatasetContract:
         primary_key=primary_key,
         event_time=event_time,
         order_by=order_by,
+        history=history,
         schema_drift=cast(
             DriftPolicy,
             r.choice(m.get("schema_drift", "rescue"), "schema_drift", get_args(DriftPolicy)),
         ),
         zones=tuple(zones),
-        enrichment=enrichment,
+        joins=joins,
+        derived=derived,
+        rules=rules,
+        drop=drop,
         aggregates=aggregates,
         event_years=_event_years(r, m.get(EVENT_TIME_RANGE_FIELD)),
         retention=_retention(r, m.get("retention")),
+        resolved=not joins,
     )
-    _check_aggregates(r, contract)
+    if contract.resolved:
+        _check_modelling(r, contract, {})
     return contract
 
 
-def _check_aggregates(r: _Reader, contract: DatasetContract) -> None:
-    from gluelake.contracts.tables import silver_column_names  # the silver shape feeds gold
+_JOIN_KEYS = (
+    "name", "kind", "dataset", "zone", "on", "select", "on_missing", "broadcast", "where",
+    "valid_from", "valid_to", "event_time", "reasons",
+)  # fmt: skip
 
-    available = set(silver_column_names(contract))
+
+def _join(r: _Reader, raw: Any, path: str) -> JoinStep:
+    if isinstance(raw, Mapping):  # YAML 1.1 reads a bare `on:` key as the boolean true
+        raw = {("on" if k is True else k): v for k, v in raw.items()}
+    m = r.mapping(raw, path, _JOIN_KEYS)
+    name = r.get(m, "name", path, str)
+    if not _NAME.match(name):
+        raise r.fail(f"{path}.name", f"expected snake_case, found {name!r}")
+    kind = cast(JoinKind, r.choice(m.get("kind"), f"{path}.kind", get_args(JoinKind)))
+    on_raw = m.get("on")
+    if isinstance(on_raw, list) and on_raw and all(isinstance(k, str) for k in on_raw):
+        on = tuple((k, k) for k in on_raw)
+    elif isinstance(on_raw, Mapping) and on_raw:
+        on = tuple((str(k), str(v)) for k, v in on_raw.items())
+    else:
+        raise r.fail(
+            f"{path}.on", "expected a list of key columns or a mapping {this_column: ref_column}"
+        )
+    select = []
+    for i, item in enumerate(r.get(m, "select", path, list)):
+        if isinstance(item, str):
+            select.append(Selected(item, item))
+        elif isinstance(item, Mapping) and len(item) == 1:
+            ((col, alias),) = item.items()
+            select.append(Selected(str(col), str(alias)))
+        else:
+            raise r.fail(f"{path}.select[{i}]", f"expected col or {{col: alias}}, found {item!r}")
+    if not select:
+        raise r.fail(f"{path}.select", "expected at least one column")
+    for i, sel in enumerate(select):
+        if not _NAME.match(sel.alias):
+            raise r.fail(f"{path}.select[{i}]", f"expected a snake_case name, found {sel.alias!r}")
+    missing = m.get("on_missing", "quarantine")
+    defaults: tuple[tuple[str, str], ...] = ()
+    if isinstance(missing, Mapping):
+        dm = r.mapping(missing, f"{path}.on_missing", ("default",))
+        values = r.get(dm, "default", f"{path}.on_missing", dict)
+        aliases = {sel.alias for sel in select}
+        for k in values:
+            if k not in aliases:
+                raise r.fail(
+                    f"{path}.on_missing.default.{k}",
+                    f"not a selected column; selected: {sorted(aliases)}",
+                )
+        defaults = tuple((str(k), "" if v is None else str(v)) for k, v in values.items())
+        policy: MissingPolicy = "default"
+    else:
+        policy = cast(
+            MissingPolicy, r.choice(missing, f"{path}.on_missing", ("quarantine", "null"))
+        )
+    bc = m.get("broadcast", "auto")
+    broadcast = (
+        {True: "always", False: "never", "auto": "auto"}.get(bc)
+        if not isinstance(bc, int | float) or isinstance(bc, bool)
+        else None
+    )
+    if broadcast is None:
+        raise r.fail(f"{path}.broadcast", f"expected auto, true or false, found {bc!r}")
+    where = r.get(m, "where", path, str, None)
+    if where is not None:
+        with _at(r, f"{path}.where"):
+            expressions.parse(where)
+    reasons = r.mapping(m.get("reasons", {}), f"{path}.reasons", ("missing", "ambiguous"))
+    as_of_only = [k for k in ("valid_from", "valid_to", "event_time") if k in m]
+    if kind == "lookup" and as_of_only:
+        raise r.fail(f"{path}.{as_of_only[0]}", "only an as_of step takes it")
+    return JoinStep(
+        name=name,
+        kind=kind,
+        dataset=r.get(m, "dataset", path, str),
+        zone=cast(
+            ReferenceZone,
+            r.choice(m.get("zone", "bronze"), f"{path}.zone", get_args(ReferenceZone)),
+        ),
+        on=on,
+        select=tuple(select),
+        on_missing=policy,
+        defaults=defaults,
+        broadcast=cast(BroadcastPolicy, broadcast),
+        where=where,
+        valid_from=r.get(m, "valid_from", path, str, "valid_from"),
+        valid_to=r.get(m, "valid_to", path, str, "valid_to"),
+        event_time=r.get(m, "event_time", path, str, None),
+        missing_reason=r.get(reasons, "missing", f"{path}.reasons", str, ""),
+        ambiguous_reason=r.get(reasons, "ambiguous", f"{path}.reasons", str, ""),
+    )
+
+
+@contextmanager
+def _at(r: _Reader, path: str) -> Iterator[None]:
+    """Report an expression problem as a contract error at ``path``."""
+    try:
+        yield
+    except expressions.ExpressionError as exc:
+        raise r.fail(path, str(exc)) from None
+
+
+def _derived(r: _Reader, raw: Any, path: str) -> Derived:
+    m = r.mapping(raw, path, ("name", "type", "expr", "description"))
+    name = r.get(m, "name", path, str)
+    if not _NAME.match(name):
+        raise r.fail(f"{path}.name", f"expected snake_case, found {name!r}")
+    col_type = r.get(m, "type", path, str)
+    try:
+        parse_type(col_type)
+    except ValueError as exc:
+        raise r.fail(f"{path}.type", str(exc)) from None
+    text = r.get(m, "expr", path, str)
+    with _at(r, f"{path}.expr"):
+        expressions.parse(text)
+    return Derived(name, col_type.strip().lower(), text, r.get(m, "description", path, str, ""))
+
+
+def _rule(r: _Reader, raw: Any, path: str) -> Rule:
+    m = r.mapping(raw, path, ("reason", "when", "message"))
+    text = r.get(m, "when", path, str)
+    with _at(r, f"{path}.when"):
+        expressions.parse(text)
+    return Rule(r.get(m, "reason", path, str), text, r.get(m, "message", path, str, ""))
+
+
+def _reference(
+    r: _Reader, contract: DatasetContract, step: JoinStep, path: str,
+    contracts: Mapping[str, DatasetContract],
+) -> dict[str, ColumnSpec]:  # fmt: skip
+    from gluelake.contracts.tables import zone_table
+
+    ref = contracts.get(step.dataset)
+    if ref is None:
+        raise r.fail(f"{path}.dataset", f"no contract for dataset {step.dataset!r}")
+    if not ref.has_zone(step.zone):
+        raise r.fail(f"{path}.zone", f"dataset {step.dataset!r} has no {step.zone} zone")
+    return {c.name: c for c in zone_table(ref, step.zone).all_columns}
+
+
+def _check_modelling(
+    r: _Reader, contract: DatasetContract, contracts: Mapping[str, DatasetContract]
+) -> DatasetContract:
+    """Walk the joins, derived columns and rules in order, checking each against the
+    columns present at that point; returns the contract with join column types filled in."""
+    from gluelake import columns as fw
+    from gluelake.contracts.tables import bronze_columns
+
+    lineage = set(fw.RUN_LINEAGE)
+    available = {c.name: c.type for c in bronze_columns(contract) if c.name not in lineage}
+    if contract.has_zone("silver") and contract.event_time is not None:
+        available.update(fw.typed(fw.TIME_PARTS))
+    joins = []
+    for i, step in enumerate(contract.joins):
+        path = f"joins[{i}]"
+        ref = _reference(r, contract, step, path, contracts)
+        for this, other in step.on:
+            if this not in available:
+                raise r.fail(
+                    f"{path}.on", f"{this!r} is not a column here; have {sorted(available)}"
+                )
+            if other not in ref:
+                raise r.fail(f"{path}.on", f"{step.dataset} {step.zone} has no column {other!r}")
+            if expressions._family(available[this]) != expressions._family(ref[other].type):
+                raise r.fail(
+                    f"{path}.on",
+                    f"{this!r} is {available[this]}, {step.dataset}.{other} is {ref[other].type}",
+                )
+        if step.where is not None:
+            ref_types = {k: v.type for k, v in ref.items()}
+            where = step.where
+            with _at(r, f"{path}.where"):
+                expressions.check_predicate(where, ref_types)
+        event_time = step.event_time
+        if step.kind == "as_of":
+            event_time = event_time or contract.event_time
+            if event_time is None:
+                raise r.fail(f"{path}.event_time", "the dataset has no event_time: name the column")
+            if event_time not in available:
+                raise r.fail(f"{path}.event_time", f"{event_time!r} is not a column here")
+            for key in ("valid_from", "valid_to"):
+                col = getattr(step, key)
+                if col not in ref:
+                    raise r.fail(
+                        f"{path}.{key}", f"{step.dataset} {step.zone} has no column {col!r}"
+                    )
+        selected = []
+        for j, sel in enumerate(step.select):
+            if sel.column not in ref:
+                raise r.fail(
+                    f"{path}.select[{j}]",
+                    f"{step.dataset} {step.zone} has no column {sel.column!r}; has {sorted(ref)}",
+                )
+            if sel.alias in available:
+                raise r.fail(
+                    f"{path}.select[{j}]",
+                    f"{sel.alias!r} is already a column here: select it under another name "
+                    f"({{{sel.column}: new_name}})",
+                )
+            spec = ref[sel.column]
+            available[sel.alias] = spec.type
+            selected.append(replace(sel, type=spec.type, description=spec.description))
+        for alias, value in step.defaults:
+            target = available[alias]
+            if value == "" or expressions.castable("string", target):
+                continue
+            raise r.fail(
+                f"{path}.on_missing.default.{alias}", f"{value!r} does not cast to {target}"
+            )
+        joins.append(replace(step, select=tuple(selected), event_time=event_time))
+    for i, d in enumerate(contract.derived):
+        if d.name in available:
+            raise r.fail(f"derived[{i}].name", f"{d.name!r} is already a column here")
+        with _at(r, f"derived[{i}].expr"):
+            expressions.check(d.expr, available, d.type)
+        available[d.name] = d.type
+    for i, rule in enumerate(contract.rules):
+        with _at(r, f"rules[{i}].when"):
+            expressions.check_predicate(rule.when, available)
+    added = {s.alias for j in joins for s in j.select} | {d.name for d in contract.derived}
+    for name in contract.drop:
+        if name not in added:
+            raise r.fail("drop", f"{name!r} is not a join or derived column")
+    resolved = replace(contract, joins=tuple(joins), resolved=True)
+    _check_aggregates(r, resolved)
+    return resolved
+
+
+def _check_aggregates(r: _Reader, contract: DatasetContract) -> None:
+    from gluelake.contracts.tables import silver_columns  # the silver shape feeds gold
+
+    types = {c.name: c.type for c in silver_columns(contract)}
+    available = set(types)
     for i, agg in enumerate(contract.aggregates):
+        if agg.filter is not None:
+            with _at(r, f"aggregates[{i}].filter"):
+                expressions.check_predicate(agg.filter, types)
+        clash = sorted(set(agg.dimensions) & set(TIME_PARTS))
+        if clash:
+            raise r.fail(
+                f"aggregates[{i}].dimensions",
+                f"{clash} come from time_grain; do not list them as dimensions",
+            )
         for d in agg.dimensions:
             if d not in available:
                 raise r.fail(
@@ -453,33 +740,56 @@ def load_contracts(schemas_dir: str | Path) -> dict[str, DatasetContract]:
     if not files:
         raise ContractError(str(folder), "(folder)", "no *.yaml dataset contracts found")
     contracts = {c.name: c for c in (load_contract(f) for f in files)}
-    for c in contracts.values():
-        if c.enrichment is not None:
-            check_factor_reference(c, contracts.get(c.enrichment.reference))
-    return contracts
+    return resolve_contracts(contracts)
 
 
-FACTOR_COLUMNS = (
-    "factor_id",
-    "activity_type",
-    "unit",
-    "kg_co2e_per_unit",
-    "scope",
-    "category",
-    "valid_from",
-    "valid_to",
-)
+def resolve_contracts(contracts: Mapping[str, DatasetContract]) -> dict[str, DatasetContract]:
+    """Check every contract's joins against the datasets they read, in dependency order
+    (a step may read another dataset's silver, which has joins of its own)."""
+    resolved, errors = resolve_each(contracts)
+    if errors:
+        raise errors[0]
+    return resolved
 
 
-def check_factor_reference(contract: DatasetContract, reference: DatasetContract | None) -> None:
-    assert contract.enrichment is not None
-    path = "enrichment.emission_factors.reference"
-    if reference is None:
-        raise ContractError(
-            contract.file, path, f"no contract for dataset {contract.enrichment.reference!r}"
+def resolve_each(
+    contracts: Mapping[str, DatasetContract],
+) -> tuple[dict[str, DatasetContract], list[ContractError]]:
+    """As ``resolve_contracts``, but every contract on its own: the ones that resolved, and
+    one error per contract that did not (a contract reading a broken one is not resolved)."""
+    done: dict[str, DatasetContract] = {}
+    failed: dict[str, ContractError | None] = {}
+    visiting: list[str] = []
+
+    def visit(name: str) -> DatasetContract | None:
+        if name in done or name in failed:
+            return done.get(name)
+        contract = contracts[name]
+        if name in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(name) :], name])
+            failed[name] = ContractError(
+                contract.file, "joins", f"datasets join each other in a cycle: {cycle}"
+            )
+            return None
+        visiting.append(name)
+        deps_ok = all(
+            visit(step.dataset) is not None
+            for step in contract.joins
+            if step.dataset in contracts and step.dataset != name
         )
-    missing = [c for c in FACTOR_COLUMNS if c not in reference.column_names]
-    if missing:
-        raise ContractError(
-            reference.file, "columns", f"a factor reference needs columns {missing}"
-        )
+        visiting.pop()
+        if name in failed:
+            return None
+        if not deps_ok:
+            failed[name] = None  # its dependency's error is reported
+            return None
+        try:
+            done[name] = _check_modelling(_Reader(contract.file), contract, {**contracts, **done})
+        except ContractError as exc:
+            failed[name] = exc
+            return None
+        return done[name]
+
+    for name in contracts:
+        visit(name)
+    return {n: done[n] for n in contracts if n in done}, [e for e in failed.values() if e]

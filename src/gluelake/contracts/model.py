@@ -12,11 +12,16 @@ DriftPolicy = Literal["reject", "ignore", "rescue"]
 SourceFormat = Literal["json", "csv"]
 TableFormat = Literal["delta", "parquet"]
 MeasureFn = Literal["sum", "count", "count_distinct", "min", "max", "avg"]
-TimeGrain = Literal["month", "day"]
+TimeGrain = Literal["day", "month", "year", "none"]
 Severity = Literal["critical", "warning"]
 StorageClass = Literal[
     "STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
 ]
+JoinKind = Literal["lookup", "as_of"]
+ReferenceZone = Literal["bronze", "silver"]
+MissingPolicy = Literal["quarantine", "null", "default"]
+BroadcastPolicy = Literal["auto", "always", "never"]
+HistoryKind = Literal["none", "scd2"]
 
 ZONES: tuple[str, ...] = ("bronze", "silver", "gold")
 # Zones a contract's ``retention`` covers: the table zones plus raw files and quarantine tables.
@@ -78,13 +83,65 @@ class ZoneSpec:
 
 
 @dataclass(frozen=True)
-class FactorEnrichment:
-    """Join to reference factors valid at the event time, convert units, compute emissions."""
+class Selected:
+    """A reference column a join step adds, under ``alias``."""
 
-    reference: str  # dataset name of the factor table
-    factor_key: str  # column of this dataset holding the factor id
-    quantity: str
-    unit: str
+    column: str
+    alias: str
+    type: str = ""  # the reference column's type; filled in by ``load_contracts``
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class JoinStep:
+    """One enrichment step of bronze -> silver, applied in contract order.
+
+    ``lookup``: equality join on ``on`` (this column, reference column) pairs.
+    ``as_of``: the same, restricted to the reference row valid at ``event_time``:
+    ``valid_from <= t < valid_to``, open-ended when either bound is null."""
+
+    name: str
+    kind: JoinKind
+    dataset: str
+    zone: ReferenceZone
+    on: tuple[tuple[str, str], ...]
+    select: tuple[Selected, ...]
+    on_missing: MissingPolicy = "quarantine"
+    defaults: tuple[tuple[str, str], ...] = ()  # alias -> value (as text) when missing
+    broadcast: BroadcastPolicy = "auto"
+    where: str | None = None  # Spark SQL predicate on the reference rows
+    valid_from: str = "valid_from"
+    valid_to: str = "valid_to"
+    event_time: str | None = None  # as_of: the column compared; default the event time
+    missing_reason: str = ""  # reason codes; default missing:<name> / ambiguous:<name>
+    ambiguous_reason: str = ""
+
+    @property
+    def missing_code(self) -> str:
+        return self.missing_reason or f"missing:{self.name}"
+
+    @property
+    def ambiguous_code(self) -> str:
+        return self.ambiguous_reason or f"ambiguous:{self.name}"
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column computed by a Spark SQL expression over the columns present before it."""
+
+    name: str
+    type: str
+    expr: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Quarantine a silver row for which the predicate ``when`` holds."""
+
+    reason: str
+    when: str
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +161,7 @@ class Aggregate:
     time_grain: TimeGrain
     measures: tuple[Measure, ...]
     year_over_year: tuple[str, ...] = ()  # measures that get a prior-year comparison table
+    filter: str | None = None  # Spark SQL predicate: only silver rows it keeps are aggregated
 
 
 @dataclass(frozen=True)
@@ -152,11 +210,15 @@ class DatasetContract:
     source: Source
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
-    event_time: str
+    event_time: str | None  # None: no time partitions (e.g. a reference snapshot)
     order_by: tuple[str, ...]
     schema_drift: DriftPolicy
     zones: tuple[tuple[str, ZoneSpec], ...]
-    enrichment: FactorEnrichment | None = None
+    history: HistoryKind = "none"  # scd2: silver keeps every version of a key
+    joins: tuple[JoinStep, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    drop: tuple[str, ...] = ()  # join or derived columns used by later steps, not published
     aggregates: tuple[Aggregate, ...] = ()
     event_years: YearRange = YearRange()  # contract field ``event_time_range``
     # Every zone of RETENTION_ZONES, in that order; defaults filled in for zones not declared.
@@ -168,6 +230,8 @@ class DatasetContract:
             if name == zone:
                 return spec
         raise KeyError(f"no retention zone {zone!r}; zones are {list(RETENTION_ZONES)}")
+
+    resolved: bool = True  # join column types known (``load_contracts`` resolves them)
 
     def column(self, name: str) -> Column:
         for col in self.columns:

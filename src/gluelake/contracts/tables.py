@@ -10,17 +10,7 @@ from pyspark.sql import types as T
 from gluelake import columns as fw
 from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
 from gluelake.contracts.types import parse_type
-
-# Columns the emission-factor enrichment adds to silver.
-FACTOR_OUTPUT: tuple[tuple[str, str], ...] = (
-    ("factor_valid_from", "timestamp"),
-    ("factor_unit", "string"),
-    ("kg_co2e_per_unit", "decimal(10,6)"),
-    ("quantity_in_factor_unit", "decimal(24,8)"),
-    ("emissions_kg_co2e", "decimal(28,6)"),
-    ("scope", "int"),
-    ("category", "string"),
-)
+from gluelake.errors import ContractError
 
 QUALITY_RESULTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("run_id", "string"),
@@ -74,17 +64,8 @@ class TableSpec:
         )
 
 
-# What the enrichment's output columns mean (the framework's own: ``columns.DESCRIPTIONS``).
-DESCRIPTIONS: dict[str, str] = {
-    **fw.DESCRIPTIONS,
-    "factor_valid_from": "Start of the emission factor version applied.",
-    "factor_unit": "Unit the factor is expressed per.",
-    "kg_co2e_per_unit": "Factor applied: kg CO2e per factor unit.",
-    "quantity_in_factor_unit": "Quantity converted to the factor's unit (half-up, 8 places).",
-    "emissions_kg_co2e": "Emissions in kg CO2e (half-up, 6 places).",
-    "scope": "GHG Protocol scope of the factor (1, 2 or 3).",
-    "category": "Reporting category of the factor.",
-}
+# What the framework's own columns mean (contract columns carry their own description).
+DESCRIPTIONS: dict[str, str] = dict(fw.DESCRIPTIONS)
 
 
 _LINEAGE = fw.typed(fw.RUN_LINEAGE)
@@ -116,11 +97,26 @@ def bronze_columns(contract: DatasetContract) -> list[ColumnSpec]:
     return [*cols, ColumnSpec(fw.SOURCE_FILE, fw.TYPES[fw.SOURCE_FILE]), *_specs(_LINEAGE)]
 
 
+def modelled_columns(contract: DatasetContract) -> list[ColumnSpec]:
+    """Columns the joins and derived columns add to silver, minus those dropped."""
+    if not contract.resolved:
+        raise ContractError(
+            contract.file, "joins", "join column types are unknown: load it with load_contracts"
+        )
+    added = [
+        ColumnSpec(s.alias, s.type, True, s.description) for j in contract.joins for s in j.select
+    ]
+    added += [ColumnSpec(d.name, d.type, True, d.description) for d in contract.derived]
+    return [c for c in added if c.name not in contract.drop]
+
+
 def silver_columns(contract: DatasetContract) -> list[ColumnSpec]:
     data = [c for c in bronze_columns(contract) if c.name not in dict(_LINEAGE)]
-    if contract.enrichment is not None:
-        data += _specs(FACTOR_OUTPUT)
-    return [*data, *_specs(fw.typed(fw.TIME_PARTS)), *_specs(_LINEAGE)]
+    data += modelled_columns(contract)
+    if contract.history == "scd2":
+        data += _specs(fw.typed(fw.HISTORY))
+    time = _specs(fw.typed(fw.TIME_PARTS)) if contract.event_time is not None else []
+    return [*data, *time, *_specs(_LINEAGE)]
 
 
 def silver_column_names(contract: DatasetContract) -> list[str]:
@@ -144,12 +140,14 @@ def measure_type(measure: Measure, source_type: str | None) -> str:
 
 
 def _time_specs(agg: Aggregate) -> tuple[list[ColumnSpec], list[ColumnSpec]]:
-    """(data time columns, partition columns): gold is always partitioned year/month."""
+    """(data time columns, partition columns) of a time grain: day and month tables are
+    partitioned year/month (day is a column), year tables by year, none not at all."""
 
     def spec(name: str) -> ColumnSpec:
         return ColumnSpec(name, fw.TYPES[name], False, fw.DESCRIPTIONS[name])
 
-    parts = [spec(fw.YEAR), spec(fw.MONTH)]
+    names = {"day": (fw.YEAR, fw.MONTH), "month": (fw.YEAR, fw.MONTH), "year": (fw.YEAR,)}
+    parts = [spec(n) for n in names.get(agg.time_grain, ())]
     data = [spec(fw.DAY)] if agg.time_grain == "day" else []
     return data, parts
 

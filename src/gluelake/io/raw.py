@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -32,11 +32,21 @@ def parse_json_lines(df: DataFrame) -> DataFrame:
     )
 
 
+INGEST_FOLDER = "ingest_date"  # raw files sit under <source path>/ingest_date=YYYY-MM-DD/
+
+
+def delivery_time(source_file: Column) -> Column:
+    """Midnight UTC of the ``ingest_date=`` folder a raw file was delivered in (null when
+    the path has none): when a delivered snapshot took effect."""
+    day = F.regexp_extract(source_file, rf"{INGEST_FOLDER}=(\d{{4}}-\d{{2}}-\d{{2}})", 1)
+    return F.when(day != "", F.to_timestamp(day, "yyyy-MM-dd"))
+
+
 def raw_paths(
     layout: LakeLayout, contract: DatasetContract, ingest_dates: Sequence[str]
 ) -> list[str]:
     base = layout.raw(contract)
-    return [f"{base}/ingest_date={d}" for d in ingest_dates] if ingest_dates else [base]
+    return [f"{base}/{INGEST_FOLDER}={d}" for d in ingest_dates] if ingest_dates else [base]
 
 
 def read_raw(

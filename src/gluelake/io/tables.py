@@ -3,7 +3,7 @@ gate has passed, so a blocked run leaves every table as it was."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 
 from delta.tables import DeltaTable
@@ -49,6 +49,22 @@ def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
 def row_count(spark: SparkSession, path: str, table: TableSpec) -> int:
     """Rows a published table holds (Delta answers from its log's file statistics)."""
     return read_table(spark, path, table).count()
+
+
+def stored_bytes(spark: SparkSession, path: str, table: TableSpec) -> int | None:
+    """A table's size on storage, from Delta's metadata or the file listing (no data is
+    read); None when it cannot be told."""
+    try:
+        if table.format == "delta":
+            row = DeltaTable.forPath(spark, path).detail().select("sizeInBytes").first()
+            return None if row is None else int(row[0])
+        jvm = spark.sparkContext._jvm
+        assert jvm is not None
+        hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+        fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+        return int(fs.getContentSummary(hadoop_path).getLength())
+    except Exception:  # an unknown size only means the join is left to Spark
+        return None
 
 
 @dataclass(frozen=True)
@@ -147,3 +163,70 @@ def overwrite_partitions(df: DataFrame, *, path: str, table: TableSpec) -> None:
         .partitionBy(*[p.name for p in table.partitions])
         .parquet(path)
     )
+
+
+@dataclass(frozen=True)
+class HistoryPolicy:
+    """SCD2 MERGE: a key's current version is closed and a new one added when any
+    ``tracked`` column changes; the incoming ``valid_from`` (the delivery's time) starts
+    the new version, a key's first version starts open (null)."""
+
+    keys: tuple[str, ...]
+    tracked: tuple[str, ...]
+    valid_from: str
+    valid_to: str
+    is_current: str
+
+
+def merge_history(
+    spark: SparkSession, df: DataFrame, *, path: str, table: TableSpec, policy: HistoryPolicy
+) -> WriteMetrics:
+    """Apply one snapshot (one row per key) to an SCD2 Delta table. Unchanged keys are left
+    alone, so a re-delivered snapshot commits nothing."""
+    before = delta_version(spark, path)
+    opened = df.withColumn(policy.valid_from, F.lit(None).cast("timestamp"))
+    if before is None:
+        opened.write.format("delta").partitionBy(*[p.name for p in table.partitions]).save(path)
+        return _metrics_since(spark, path, before)
+    target = DeltaTable.forPath(spark, path)
+    current = target.toDF().filter(F.col(policy.is_current)).alias("t")
+    changed_cond = reduce(
+        lambda a, b: a | b,
+        [~F.col(f"s.{c}").eqNullSafe(F.col(f"t.{c}")) for c in policy.tracked],
+    )
+    on_keys = reduce(lambda a, b: a & b, [F.col(f"s.{k}") == F.col(f"t.{k}") for k in policy.keys])
+    changed = df.alias("s").join(current, on_keys).filter(changed_cond).select("s.*")
+    mk = [f"_merge_{k}" for k in policy.keys]
+    staged = df.withColumns(
+        {m: F.col(k) for m, k in zip(mk, policy.keys, strict=True)}
+    ).unionByName(
+        changed.withColumns(
+            {
+                m: F.lit(None).cast(df.schema[k].dataType)
+                for m, k in zip(mk, policy.keys, strict=True)
+            }
+        ),
+        allowMissingColumns=False,
+    )
+    on = reduce(
+        lambda a, b: a & b,
+        [F.col(f"t.{k}") == F.col(f"s.{m}") for k, m in zip(policy.keys, mk, strict=True)],
+    ) & F.col(f"t.{policy.is_current}")
+    new_version = F.col(f"s.{mk[0]}").isNull()
+    values: dict[str, str | Column] = {c.name: F.col(f"s.{c.name}") for c in table.all_columns}
+    values[policy.valid_from] = F.when(new_version, F.col(f"s.{policy.valid_from}"))
+    (
+        target.alias("t")
+        .merge(staged.alias("s"), on)
+        .whenMatchedUpdate(
+            condition=changed_cond,
+            set={
+                policy.valid_to: F.col(f"s.{policy.valid_from}"),
+                policy.is_current: F.lit(False),
+            },
+        )
+        .whenNotMatchedInsert(values=values)
+        .execute()
+    )
+    # Delta's source count includes the staged copies of changed keys: not the input size.
+    return replace(_metrics_since(spark, path, before), source_rows=None)

@@ -1,5 +1,5 @@
-"""bronze -> silver: conformed entities with time partitions and, where the contract
-asks, enrichment from reference data; MERGE into the silver Delta table."""
+"""bronze -> silver: conformed entities with time partitions, enriched as the contract
+declares (join steps, derived columns, rules); MERGE into the silver Delta table."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from gluelake import logs
-from gluelake.columns import MESSAGES, REASONS, RUN_LINEAGE
+from gluelake.columns import HISTORY, RESCUED, RUN_LINEAGE, SOURCE_FILE
+from gluelake.contracts.model import JoinStep
 from gluelake.contracts.tables import bronze_columns, quarantine_table, zone_table
 from gluelake.errors import ConfigError
-from gluelake.io import tables
-from gluelake.io.tables import MergePolicy
+from gluelake.io import raw, tables
+from gluelake.io.tables import HistoryPolicy, MergePolicy
 from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
-from gluelake.transforms.conform import add_time_partitions
-from gluelake.transforms.enrich import enrich_with_factors
+from gluelake.transforms.conform import add_history_columns, add_time_partitions
+from gluelake.transforms.enrich import add_derived, apply_rules, as_of, lookup, start_reasons
 from gluelake.transforms.lineage import add_run_lineage
 from gluelake.transforms.quarantine import has_reasons, record_as_json, to_quarantine
 from gluelake.transforms.shape import conform_to_table
@@ -22,12 +23,49 @@ from gluelake.transforms.shape import conform_to_table
 log = logs.get_logger(__name__)
 
 
-def _read_bronze(spark: SparkSession, ctx: StageContext, dataset: str) -> DataFrame:
+# A reference stored at most this large is broadcast to every executor (a step may say
+# ``broadcast: true|false`` instead). Stored bytes, not rows: known without a Spark job.
+BROADCAST_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _read_zone(spark: SparkSession, ctx: StageContext, dataset: str, zone: str) -> DataFrame:
     contract = ctx.contracts.get(dataset)
     if contract is None:
         raise ConfigError(f"{ctx.contract.file}: reference dataset {dataset!r} has no contract")
-    table = zone_table(contract, "bronze")
+    table = zone_table(contract, zone)
     return tables.read_table(spark, ctx.layout.table(table), table)
+
+
+def _reference(
+    spark: SparkSession, ctx: StageContext, step: JoinStep
+) -> tuple[DataFrame, bool | None]:
+    """The step's reference table and whether to broadcast it (None: Spark decides)."""
+    ref = ctx.contracts.get(step.dataset)
+    if ref is None:
+        raise ConfigError(
+            f"{ctx.contract.file}: reference dataset {step.dataset!r} has no contract"
+        )
+    table = zone_table(ref, step.zone)
+    df = tables.read_table(spark, ctx.layout.table(table), table)
+    if step.broadcast != "auto":
+        return df, step.broadcast == "always"
+    size = tables.stored_bytes(spark, ctx.layout.table(table), table)
+    log.info("reference size", extra={"step": step.name, "bytes": size})
+    return df, (None if size is None else size <= BROADCAST_MAX_BYTES)
+
+
+def _enrich(spark: SparkSession, ctx: StageContext, df: DataFrame) -> DataFrame:
+    c = ctx.contract
+    out = df.transform(start_reasons)
+    for step in c.joins:
+        reference, broadcast = _reference(spark, ctx, step)
+        if step.kind == "lookup":
+            out = out.transform(lookup, reference=reference, step=step, broadcast=broadcast)
+        else:
+            out = out.transform(
+                as_of, reference=reference, step=step, keys=c.primary_key, broadcast=broadcast
+            )
+    return out.transform(add_derived, columns=c.derived).transform(apply_rules, rules=c.rules)
 
 
 def run(spark: SparkSession, ctx: StageContext) -> StageResult:
@@ -37,31 +75,23 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     record_columns = [col.name for col in bronze_columns(c) if col.name not in lineage]
 
     with logs.step(log, "read", dataset=c.name, zone="bronze") as done:
-        bronze = _read_bronze(spark, ctx, c.name).drop(*lineage)
+        bronze = _read_zone(spark, ctx, c.name, "bronze").drop(*lineage)
         rows_read = bronze.count()  # from the table itself, before any join
         done.update(rows=rows_read)
 
-    conformed = bronze.transform(add_time_partitions, event_time=c.event_time)
-    if c.enrichment is not None:
-        factors = _read_bronze(spark, ctx, c.enrichment.reference)
-        conformed = conformed.transform(
-            enrich_with_factors,
-            factors=factors,
-            spec=c.enrichment,
-            keys=c.primary_key,
-            event_time=c.event_time,
-        )
-    else:
-        conformed = conformed.withColumns(
-            {REASONS: F.array().cast("array<string>"), MESSAGES: F.array().cast("array<string>")}
-        )
-    # The one cache: the join and its windows run once; both outputs are projections of it.
+    conformed = bronze
+    if c.event_time is not None:
+        conformed = conformed.transform(add_time_partitions, event_time=c.event_time)
+    conformed = _enrich(spark, ctx, conformed)
     checked = conformed.cache()
 
-    silver = (
-        checked.filter(~has_reasons())
-        .transform(add_run_lineage, run=run_info)
-        .transform(conform_to_table, table=table)
+    passed = checked.filter(~has_reasons())
+    if c.history == "scd2":
+        passed = passed.transform(
+            add_history_columns, delivered_at=raw.delivery_time(F.col(SOURCE_FILE))
+        )
+    silver = passed.transform(add_run_lineage, run=run_info).transform(
+        conform_to_table, table=table
     )
     quarantined = (
         checked.filter(has_reasons())
@@ -94,7 +124,16 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     # computed from changed (a restated factor too), and a key that no longer passes
     # (now quarantined, or gone from bronze) is removed.
     data_columns = tuple(col.name for col in table.all_columns if col.name not in lineage)
-    policy = MergePolicy(keys=c.primary_key, changed=data_columns, delete_missing=True)
+    policy: MergePolicy | HistoryPolicy
+    if c.history == "scd2":
+        # History is never deleted; a version changes with the dataset's own values only
+        # (not with which file or run brought them).
+        framework = {SOURCE_FILE, RESCUED, *HISTORY}
+        tracked = tuple(n for n in data_columns if n not in framework)
+        valid_from, valid_to, is_current = HISTORY
+        policy = HistoryPolicy(c.primary_key, tracked, valid_from, valid_to, is_current)
+    else:
+        policy = MergePolicy(keys=c.primary_key, changed=data_columns, delete_missing=True)
     published = publish_upsert(spark, ctx, result, (silver, table), (quarantined, q_table), policy)
     checked.unpersist()
     return published

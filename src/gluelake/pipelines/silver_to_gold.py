@@ -11,7 +11,7 @@ from gluelake.contracts.tables import TableSpec, aggregate_tables, zone_table
 from gluelake.errors import ReconciliationError
 from gluelake.io import tables
 from gluelake.pipelines.stage import StageContext, StageResult, pass_gate
-from gluelake.transforms.aggregate import aggregate, year_over_year
+from gluelake.transforms.aggregate import aggregate, filtered, year_over_year
 from gluelake.transforms.lineage import add_run_lineage
 from gluelake.transforms.shape import conform_to_table
 
@@ -40,10 +40,14 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             # Every silver row lands in exactly one group: the counts must add up.
             total = grouped.agg(F.sum(count)).first()
             counted = int(total[0] or 0) if total else 0
-            if counted != rows_read:
+            # Filtered: the rows the filter keeps, counted on their own (silver is cached).
+            expected = (
+                rows_read if agg.filter is None else silver.transform(filtered, agg=agg).count()
+            )
+            if counted != expected:
                 raise ReconciliationError(
-                    f"silver_to_gold {c.name}.{agg.name}: silver has {rows_read} rows, "
-                    f"groups count {counted}"
+                    f"silver_to_gold {c.name}.{agg.name}: silver has {expected} rows"
+                    f"{' passing the filter' if agg.filter else ''}, groups count {counted}"
                 )
 
     shaped = [

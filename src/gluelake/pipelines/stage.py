@@ -85,16 +85,18 @@ def publish_upsert(
     result: StageResult,
     data: tuple[DataFrame, TableSpec],
     quarantine: tuple[DataFrame, TableSpec],
-    policy: tables.MergePolicy,
+    policy: tables.MergePolicy | tables.HistoryPolicy,
 ) -> StageResult:
     """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows.
     Returns ``result`` with this run's write counts and the published table's size."""
     (df, table), (q_df, q_table) = data, quarantine
     pass_gate(ctx, df, table)
     with logs.step(log, "write", dataset=ctx.contract.name, zone=table.zone) as done:
-        metrics = tables.merge_upsert(
-            spark, df, path=ctx.layout.table(table), table=table, policy=policy
-        )
+        path = ctx.layout.table(table)
+        if isinstance(policy, tables.HistoryPolicy):
+            metrics = tables.merge_history(spark, df, path=path, table=table, policy=policy)
+        else:
+            metrics = tables.merge_upsert(spark, df, path=path, table=table, policy=policy)
         q_metrics = tables.insert_new(spark, q_df, path=ctx.layout.table(q_table), key="record_id")
         done.update(
             inserted=metrics.inserted,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gluelake.contracts.load import check_factor_reference, load_contract
+from gluelake.contracts.load import load_contract, resolve_each
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import ContractError, SuiteError
 from gluelake.quality.suites import gated_tables, load_suite, suite_path
@@ -45,12 +45,8 @@ def _load_each(schemas_dir: Path) -> tuple[dict[str, DatasetContract], list[str]
             problems.append(Problem(exc.file, f"{exc.field}: {exc.problem}"))
             continue
         contracts[c.name] = c
-    for c in contracts.values():
-        if c.enrichment is not None:
-            try:
-                check_factor_reference(c, contracts.get(c.enrichment.reference))
-            except ContractError as exc:
-                problems.append(Problem(exc.file, f"{exc.field}: {exc.problem}"))
+    contracts, errors = resolve_each(contracts)
+    problems += [Problem(exc.file, f"{exc.field}: {exc.problem}") for exc in errors]
     return contracts, [str(f) for f in files], problems
 
 

@@ -8,6 +8,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from gluelake.columns import DAY, MONTH, YEAR
+from gluelake.contracts.expressions import expand
 from gluelake.contracts.model import Aggregate, Measure
 
 
@@ -26,13 +27,24 @@ def _measure(m: Measure) -> Column:
     return functions[m.fn](col).alias(m.name)
 
 
+_GRAIN_COLUMNS = {"day": [YEAR, MONTH, DAY], "month": [YEAR, MONTH], "year": [YEAR]}
+
+
 def time_columns(agg: Aggregate) -> list[str]:
-    return [YEAR, MONTH, DAY] if agg.time_grain == "day" else [YEAR, MONTH]
+    return list(_GRAIN_COLUMNS.get(agg.time_grain, []))
+
+
+def filtered(df: DataFrame, *, agg: Aggregate) -> DataFrame:
+    """The silver rows the aggregate counts (its ``filter``, if any)."""
+    return df if agg.filter is None else df.filter(F.expr(expand(agg.filter)))
 
 
 def aggregate(df: DataFrame, *, agg: Aggregate) -> DataFrame:
     """One row per dimension values and time period (silver has year/month/day)."""
-    return df.groupBy(*agg.dimensions, *time_columns(agg)).agg(*[_measure(m) for m in agg.measures])
+    keys = [*agg.dimensions, *time_columns(agg)]
+    measures = [_measure(m) for m in agg.measures]
+    rows = df.transform(filtered, agg=agg)
+    return rows.groupBy(*keys).agg(*measures) if keys else rows.agg(*measures)
 
 
 def year_over_year(df: DataFrame, *, agg: Aggregate) -> DataFrame:

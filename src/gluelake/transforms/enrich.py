@@ -1,143 +1,205 @@
-"""Enrichment (bronze -> silver): each activity gets the emission factor version valid
-at its time, its quantity converted to the factor's unit, and its emissions."""
+"""Enrichment (bronze -> silver) as the contract declares it: join steps to reference
+tables (``lookup``, ``as_of``), derived columns and quarantine rules, all native Spark.
+
+A row the step cannot enrich as declared keeps its columns and gets a reason in
+``_reasons``: ``missing:<step>`` (no reference row, when the step quarantines misses) or
+``ambiguous:<step>`` (more than one row matches: never fanned out)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from gluelake.columns import MESSAGES, REASONS
-from gluelake.contracts.model import FactorEnrichment
-from gluelake.transforms.units import conversion_factor
+from gluelake.contracts.expressions import expand
+from gluelake.contracts.model import Derived, JoinStep, Rule
+from gluelake.contracts.types import parse_type
 
-_FACTOR_ID = "_factor_id"
-_FACTOR_TYPE = "_factor_activity_type"
-_VALID_TO = "_factor_valid_to"
+_N = "__matches"  # how many reference rows matched
+_ROW = "__ref"  # the matched reference row's selected columns
+_HIT = "__hit"
+_PICK = "__pick"
+_FROM, _TO = "__valid_from", "__valid_to"
 
 
-def enrich_with_factors(
+def _key(i: int) -> str:
+    return f"__key{i}"
+
+
+def start_reasons(df: DataFrame) -> DataFrame:
+    """Empty reason and message lists, for steps to append to."""
+    empty = F.array().cast("array<string>")
+    return df.withColumns({REASONS: empty, MESSAGES: empty})
+
+
+def _append(df: DataFrame, issues: list[Column]) -> DataFrame:
+    """Append the non-null ``struct(code, message)`` issues to the row's reasons."""
+    found = F.filter(F.array(*issues), lambda i: i.isNotNull())
+    return df.withColumns(
+        {
+            REASONS: F.concat(F.col(REASONS), F.transform(found, lambda i: i["code"])),
+            MESSAGES: F.concat(F.col(MESSAGES), F.transform(found, lambda i: i["message"])),
+        }
+    )
+
+
+def _reference(reference: DataFrame, step: JoinStep) -> DataFrame:
+    ref = reference if step.where is None else reference.filter(F.expr(expand(step.where)))
+    # A null reference key never matches (SQL equality), so it cannot make a row ambiguous.
+    for _, other in step.on:
+        ref = ref.filter(F.col(other).isNotNull())
+    return ref
+
+
+def _hinted(ref: DataFrame, broadcast: bool | None) -> DataFrame:
+    if broadcast is True:
+        return F.broadcast(ref)
+    if broadcast is False:
+        return ref.hint("merge")  # keep Spark from broadcasting a table declared large
+    return ref
+
+
+def _selected(step: JoinStep) -> Column:
+    return F.struct(*[F.col(s.column).alias(s.alias) for s in step.select])
+
+
+def _on(step: JoinStep) -> Column:
+    cond = F.lit(True)
+    for i, (this, _) in enumerate(step.on):
+        cond = cond & (F.col(this) == F.col(_key(i)))
+    return cond
+
+
+def _key_text(step: JoinStep) -> Column:
+    parts: list[Column] = []
+    for i, (this, _) in enumerate(step.on):
+        sep = ", " if i else ""
+        parts += [
+            F.lit(f"{sep}{this}='"),
+            F.coalesce(F.col(this).cast("string"), F.lit("")),
+            F.lit("'"),
+        ]
+    return F.concat(*parts)
+
+
+def _outcome(df: DataFrame, step: JoinStep, at: Column | None) -> DataFrame:
+    """From ``_N``/``_ROW``: the selected columns, defaults and reasons."""
+    n = F.col(_N)
+    missing, ambiguous = n == 0, n > 1
+    defaults = dict(step.defaults)
+    values: dict[str, Column] = {}
+    for s in step.select:
+        value = F.when(n == 1, F.col(f"{_ROW}.{s.alias}"))
+        if step.on_missing == "default" and s.alias in defaults:
+            default = F.lit(defaults[s.alias]).cast(parse_type(s.type))
+            value = value.when(missing, default)
+        values[s.alias] = value
+    when = [] if at is None else [F.lit(" valid at "), F.coalesce(at.cast("string"), F.lit("?"))]
+    issues = [
+        F.when(
+            ambiguous,
+            F.struct(
+                F.lit(step.ambiguous_code).alias("code"),
+                F.concat(
+                    F.lit(f"{step.name}: "),
+                    n.cast("string"),
+                    F.lit(f" {step.dataset} rows match "),
+                    _key_text(step),
+                    *when,
+                ).alias("message"),
+            ),
+        )
+    ]
+    if step.on_missing == "quarantine":
+        issues.insert(
+            0,
+            F.when(
+                missing,
+                F.struct(
+                    F.lit(step.missing_code).alias("code"),
+                    F.concat(
+                        F.lit(f"{step.name}: no {step.dataset} row for "), _key_text(step), *when
+                    ).alias("message"),
+                ),
+            ),
+        )
+    return _append(df.withColumns(values), issues).drop(_N, _ROW)
+
+
+def lookup(
+    df: DataFrame, *, reference: DataFrame, step: JoinStep, broadcast: bool | None
+) -> DataFrame:
+    """Equality join: each row gets the one reference row with its key. The reference is
+    reduced to one row per key first (with the number of rows it had), so a row can
+    never fan out and no window over the facts is needed."""
+    ref = _reference(reference, step)
+    per_key = ref.groupBy(
+        *[F.col(other).alias(_key(i)) for i, (_, other) in enumerate(step.on)]
+    ).agg(F.count(F.lit(1)).alias(_N), F.first(_selected(step)).alias(_ROW))
+    joined = df.join(_hinted(per_key, broadcast), _on(step), "left")
+    joined = joined.withColumn(_N, F.coalesce(F.col(_N), F.lit(0))).drop(
+        *[_key(i) for i in range(len(step.on))]
+    )
+    return _outcome(joined, step, None)
+
+
+def as_of(
     df: DataFrame,
     *,
-    factors: DataFrame,
-    spec: FactorEnrichment,
+    reference: DataFrame,
+    step: JoinStep,
     keys: Sequence[str],
-    event_time: str,
+    broadcast: bool | None,
 ) -> DataFrame:
-    """Join the factor valid at ``event_time`` (``valid_from <= t < valid_to``, open-ended
-    when ``valid_to`` is null) and compute emissions. Rows that cannot be enriched keep
-    all their columns and get ``_reasons``: no valid factor, ambiguous factor (overlapping
-    versions), factor for another activity type, or a unit of another family."""
-    ref = F.broadcast(
-        factors.select(
-            F.col("factor_id").alias(_FACTOR_ID),
-            F.col("activity_type").alias(_FACTOR_TYPE),
-            F.col("unit").alias("factor_unit"),
-            "kg_co2e_per_unit",
-            "scope",
-            "category",
-            F.col("valid_from").alias("factor_valid_from"),
-            F.col("valid_to").alias(_VALID_TO),
-        )
+    """The reference row valid at the step's event time: ``valid_from <= t < valid_to``,
+    either bound open when null. Rows are counted per ``keys`` (the dataset's primary
+    key): more than one valid version (overlapping versions) is ambiguous."""
+    assert step.event_time is not None  # filled in when the contract loads
+    ref = _reference(reference, step).select(
+        *[F.col(other).alias(_key(i)) for i, (_, other) in enumerate(step.on)],
+        F.col(step.valid_from).alias(_FROM),
+        F.col(step.valid_to).alias(_TO),
+        _selected(step).alias(_ROW),
+        F.lit(True).alias(_HIT),
     )
-    t = F.col(event_time)
+    t = F.col(step.event_time)
     on = (
-        (F.col(spec.factor_key) == F.col(_FACTOR_ID))
-        & (t >= F.col("factor_valid_from"))
-        & (F.col(_VALID_TO).isNull() | (t < F.col(_VALID_TO)))
+        _on(step)
+        & (F.col(_FROM).isNull() | (t >= F.col(_FROM)))
+        & (F.col(_TO).isNull() | (t < F.col(_TO)))
     )
     per_row = Window.partitionBy(*keys)
     joined = (
-        df.join(ref, on, "left")
-        .withColumn("_matches", F.count(_FACTOR_ID).over(per_row))
-        .withColumn(
-            "_pick",
-            F.row_number().over(per_row.orderBy(F.col("factor_valid_from").desc_nulls_last())),
-        )
-        .filter("_pick = 1")
+        df.join(_hinted(ref, broadcast), on, "left")
+        .withColumn(_N, F.count(_HIT).over(per_row))
+        .withColumn(_PICK, F.row_number().over(per_row.orderBy(F.col(_FROM).desc_nulls_last())))
+        .filter(F.col(_PICK) == 1)
+        .drop(_PICK, _HIT, _FROM, _TO, *[_key(i) for i in range(len(step.on))])
     )
-    conversion = conversion_factor(F.col(spec.unit), F.col("factor_unit"))
-    in_factor_unit = (F.col(spec.quantity).cast("decimal(16,4)") * conversion).cast("decimal(24,8)")
-    emissions = (in_factor_unit * F.col("kg_co2e_per_unit")).cast("decimal(28,6)")
+    return _outcome(joined, step, t)
 
-    ts_text = F.date_format(t, "yyyy-MM-dd'T'HH:mm:ss'Z'")
-    matched = F.col("_matches") == 1
+
+def add_derived(df: DataFrame, *, columns: Sequence[Derived]) -> DataFrame:
+    """Each derived column in order (a later one may use an earlier one), cast to its type."""
+    for d in columns:
+        df = df.withColumn(d.name, F.expr(expand(d.expr)).cast(parse_type(d.type)))
+    return df
+
+
+def apply_rules(df: DataFrame, *, rules: Sequence[Rule]) -> DataFrame:
+    """Quarantine reasons for rows where a rule's predicate is true (null is not true)."""
+    if not rules:
+        return df
     issues = [
         F.when(
-            F.col("_matches") == 0,
+            F.expr(expand(r.when)),
             F.struct(
-                F.lit(f"no_valid_factor:{spec.factor_key}").alias("code"),
-                F.concat(
-                    F.lit(f"{spec.factor_key}: no factor version of '"),
-                    F.coalesce(F.col(spec.factor_key), F.lit("")),
-                    F.lit("' valid at "),
-                    ts_text,
-                ).alias("message"),
-            ),
-        ),
-        F.when(
-            F.col("_matches") > 1,
-            F.struct(
-                F.lit(f"ambiguous_factor:{spec.factor_key}").alias("code"),
-                F.concat(
-                    F.col("_matches").cast("string"),
-                    F.lit(" overlapping factor versions valid at "),
-                    ts_text,
-                ).alias("message"),
-            ),
-        ),
-        F.when(
-            matched & (F.col(_FACTOR_TYPE) != F.col("activity_type")),
-            F.struct(
-                F.lit("factor_activity_mismatch:activity_type").alias("code"),
-                F.concat(
-                    F.lit("activity_type: factor is for '"),
-                    F.col(_FACTOR_TYPE),
-                    F.lit("', activity is '"),
-                    F.col("activity_type"),
-                    F.lit("'"),
-                ).alias("message"),
-            ),
-        ),
-        F.when(
-            matched & conversion.isNull(),
-            F.struct(
-                F.lit(f"unit_not_convertible:{spec.unit}").alias("code"),
-                F.concat(
-                    F.lit(f"{spec.unit}: cannot convert '"),
-                    F.col(spec.unit),
-                    F.lit("' to the factor's unit '"),
-                    F.col("factor_unit"),
-                    F.lit("'"),
-                ).alias("message"),
-            ),
-        ),
-    ]
-    # A product too large for its decimal type turns null: never publish that as a value.
-    overflow = matched & conversion.isNotNull() & emissions.isNull()
-    issues.append(
-        F.when(
-            overflow,
-            F.struct(
-                F.lit(f"emission_overflow:{spec.quantity}").alias("code"),
-                F.concat(
-                    F.lit(f"{spec.quantity}: "),
-                    F.col(spec.quantity).cast("string"),
-                    F.lit(" "),
-                    F.col(spec.unit),
-                    F.lit(" gives emissions beyond decimal(28,6)"),
-                ).alias("message"),
+                F.lit(r.reason).alias("code"),
+                F.lit(r.message or f"{r.reason}: {r.when}").alias("message"),
             ),
         )
-    )
-    found = F.filter(F.array(*issues), lambda i: i.isNotNull())
-    ok = F.size(found) == 0
-    return joined.withColumns(
-        {
-            "quantity_in_factor_unit": F.when(ok, in_factor_unit),
-            "emissions_kg_co2e": F.when(ok, emissions),
-            REASONS: F.transform(found, lambda i: i["code"]),
-            MESSAGES: F.transform(found, lambda i: i["message"]),
-        }
-    ).drop(_FACTOR_ID, _FACTOR_TYPE, _VALID_TO, "_matches", "_pick")
+        for r in rules
+    ]
+    return _append(df, issues)
