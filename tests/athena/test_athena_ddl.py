@@ -70,6 +70,17 @@ def test_every_table_of_every_zone_is_defined(
         "gluelake_test_gold.emissions_monthly",
         "gluelake_test_gold.emissions_monthly_yoy",
         "gluelake_test_quality.quality_results",
+        "gluelake_test_bronze.product_categories",
+        "gluelake_test_bronze.product_categories_quarantine",
+        "gluelake_test_bronze.products",
+        "gluelake_test_bronze.products_quarantine",
+        "gluelake_test_silver.products",
+        "gluelake_test_silver.products_quarantine",
+        "gluelake_test_bronze.sales",
+        "gluelake_test_bronze.sales_quarantine",
+        "gluelake_test_silver.sales",
+        "gluelake_test_silver.sales_quarantine",
+        "gluelake_test_gold.sales_by_department_monthly",
     }
 
 

@@ -30,7 +30,7 @@ def test_sync_creates_databases_and_tables(
         "gluelake_local_bronze", "gluelake_local_silver", "gluelake_local_gold",
         "gluelake_local_quality",
     ]  # fmt: skip
-    assert sum(c.action == "create_table" for c in changes) == len(tables) == 14
+    assert sum(c.action == "create_table" for c in changes) == len(tables) == 25
 
     gold = glue.get_table(DatabaseName="gluelake_local_gold", Name="emissions_monthly")["Table"]
     assert gold["TableType"] == "EXTERNAL_TABLE"
@@ -111,7 +111,7 @@ def test_dry_run_changes_nothing_and_unmanaged_tables_are_reported(
     glue = _glue(aws)
     tables = athena_tables(local_env, contracts)
     plan = sync_catalog(glue, local_env, tables, dry_run=True)
-    assert sum(c.action == "create_table" for c in plan) == 14
+    assert sum(c.action == "create_table" for c in plan) == 25
     assert glue.get_databases()["DatabaseList"] == []
     sync_catalog(glue, local_env, tables)
     glue.create_table(DatabaseName="gluelake_local_gold", TableInput={"Name": "scratch"})

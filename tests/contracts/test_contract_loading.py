@@ -12,7 +12,14 @@ from gluelake.errors import ContractError
 
 
 def test_shipped_contracts_load_with_their_rules(contracts):
-    assert set(contracts) == {"emissions", "emission_factors", "assessments"}
+    assert set(contracts) == {
+        "emissions",
+        "emission_factors",
+        "assessments",
+        "sales",
+        "products",
+        "product_categories",
+    }
     emissions = contracts["emissions"]
     assert emissions.primary_key == ("tenant_id", "activity_id")
     assert emissions.event_time == "timestamp"
@@ -161,3 +168,44 @@ def test_event_time_range_defaults_and_is_validated():
     doc["event_time_range"] = {"since": 1990}
     with pytest.raises(ContractError, match=r"event_time_range: unknown key"):
         contract_from(doc)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "problem"),
+    [
+        (lambda d: d["derived"][1].update(expr="quantity_in_factor_unit * nope"), "derived[1].expr", "unknown column(s) ['nope']"),
+        (lambda d: d["derived"][1].update(expr="quantity * ("), "derived[1].expr", "not a valid Spark SQL expression"),
+        (lambda d: d["derived"][1].update(type="date"), "derived[1].expr", "which does not cast to date"),
+        (lambda d: d["derived"][0].update(expr="unit_factor(unit)"), "derived[0].expr", "takes 2 arguments"),
+        (lambda d: d["derived"][0].update(name="scope"), "derived[0].name", "already a column"),
+        (lambda d: d["rules"][0].update(when="quantity + 1"), "rules[0].when", "expected a boolean"),
+        (lambda d: d["joins"][0].update(kind="fuzzy"), "joins[0].kind", "expected one of"),
+        (lambda d: d["joins"][0]["select"].append("nope"), "joins[0].select[6]", "has no column 'nope'"),
+        (lambda d: d["joins"][0].update({True: {"nope": "factor_id"}}), "joins[0].on", "'nope' is not a column here"),
+        (lambda d: d["joins"][0].update(dataset="nothing"), "joins[0].dataset", "no contract for dataset 'nothing'"),
+        (lambda d: d["joins"][0].update(zone="silver"), "joins[0].zone", "has no silver zone"),
+        (lambda d: d["joins"][0].update(on_missing={"default": {"nope": 1}}), "joins[0].on_missing.default.nope", "not a selected column"),
+        (lambda d: d["aggregates"][0].update(filter="scope +"), "aggregates[0].filter", "not a valid Spark SQL expression"),
+        (lambda d: d["aggregates"][0].update(filter="nope = 1"), "aggregates[0].filter", "unknown column(s) ['nope']"),
+        (lambda d: d.update(drop=["tenant_id"]), "drop", "not a join or derived column"),
+    ],
+)  # fmt: skip
+def test_broken_modelling_names_file_field_and_problem(mutate, field, problem):
+    doc = contract_doc("emissions")
+    mutate(doc)
+    with pytest.raises(ContractError) as err:
+        contract_from(doc, file="schemas/emissions.yaml")
+    assert (err.value.file, err.value.field) == ("schemas/emissions.yaml", field)
+    assert problem in err.value.problem
+
+
+def test_a_snapshot_without_event_time_has_no_time_columns_and_no_time_grain():
+    doc = contract_doc("products")
+    contract = contract_from(doc, file="schemas/products.yaml")
+    assert contract.event_time is None and contract.history == "scd2"
+    doc["aggregates"] = [
+        {"name": "x", "time_grain": "month", "measures": [{"name": "n", "fn": "count"}]}
+    ]
+    doc["zones"]["gold"] = {"format": "parquet"}
+    with pytest.raises(ContractError, match="has no event_time"):
+        contract_from(doc, file="schemas/products.yaml")

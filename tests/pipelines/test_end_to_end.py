@@ -182,6 +182,8 @@ def test_no_raw_pii_value_appears_in_any_output(spark, lake, contracts):
     for contract in contracts.values():
         for table in dataset_tables(contract):
             path = layout.table(table)
+            if not Path(path).exists():  # datasets this lake does not generate
+                continue
             df = (
                 spark.read.format("delta").load(path)
                 if table.format == "delta"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 PiiKind = Literal["hash", "redact", "mask_email", "partial", "generalize", "drop", "scrub"]
 Generalization = Literal["age_band", "month", "ipv4_24"]
@@ -27,12 +27,65 @@ ZONES: tuple[str, ...] = ("bronze", "silver", "gold")
 # Zones a contract's ``retention`` covers: the table zones plus raw files and quarantine tables.
 RETENTION_ZONES: tuple[str, ...] = ("raw", "bronze", "silver", "gold", "quarantine")
 
+# JSON Schema of fields whose YAML form is not their model shape (see contracts.schema).
+_NAMES = {"type": "array", "items": {"type": "string"}}
+_ON: dict[str, Any] = {
+    "description": "Key columns: [same_name, ...] or {this_column: reference_column}",
+    "anyOf": [_NAMES, {"type": "object", "additionalProperties": {"type": "string"}}],
+}
+_SELECT: dict[str, Any] = {
+    "description": "Reference columns to add: name or {name: alias}",
+    "type": "array",
+    "items": {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "minProperties": 1,
+                "maxProperties": 1,
+                "additionalProperties": {"type": "string"},
+            },
+        ]
+    },
+}
+_ON_MISSING: dict[str, Any] = {
+    "description": "No reference row: quarantine (missing:<step>), keep nulls, or defaults",
+    "anyOf": [
+        {"enum": ["quarantine", "null"]},
+        {
+            "type": "object",
+            "required": ["default"],
+            "additionalProperties": False,
+            "properties": {"default": {"type": "object"}},
+        },
+    ],
+}
+_BROADCAST: dict[str, Any] = {
+    "description": "auto: broadcast when the stored reference is small; true/false to force",
+    "enum": ["auto", True, False],
+}
+_ZONE: dict[str, Any] = {
+    "type": "object",
+    "required": ["format"],
+    "additionalProperties": False,
+    "properties": {"format": {"enum": ["delta", "parquet"]}, "partition_by": _NAMES},
+}
+_ZONES: dict[str, Any] = {
+    "type": "object",
+    "required": ["bronze"],
+    "additionalProperties": False,
+    "properties": {z: _ZONE for z in ZONES},
+}
+
 
 @dataclass(frozen=True)
 class Constraints:
     """Value rules a raw value must meet; a violation quarantines the row."""
 
-    allowed: tuple[str, ...] | None = None
+    allowed: tuple[str, ...] | None = field(
+        default=None,
+        metadata={"schema": {"type": "array", "items": {"type": ["string", "number", "boolean"]}}},
+    )
     min: Decimal | None = None
     max: Decimal | None = None
     pattern: str | None = None
@@ -53,10 +106,10 @@ class Constraints:
 class PiiPolicy:
     """How a personal-data column is protected before anything is written to bronze."""
 
-    kind: PiiKind
-    pii_class: str
+    kind: PiiKind = field(metadata={"yaml": "policy"})
+    pii_class: str = field(metadata={"yaml": "class"})
     keep_last: int = 4
-    generalize_to: Generalization | None = None
+    generalize_to: Generalization | None = field(default=None, metadata={"yaml": "to"})
 
 
 @dataclass(frozen=True)
@@ -73,7 +126,16 @@ class Column:
 class Source:
     format: SourceFormat
     path: str  # relative to the lake root; files sit under ingest_date=YYYY-MM-DD/
-    options: tuple[tuple[str, str], ...] = ()
+    options: tuple[tuple[str, str], ...] = field(
+        default=(),
+        metadata={
+            "schema": {
+                "type": "object",
+                "description": "Spark reader options (CSV: sep, quote, ...)",
+                "additionalProperties": {"type": ["string", "number", "boolean"]},
+            }
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +150,9 @@ class Selected:
 
     column: str
     alias: str
-    type: str = ""  # the reference column's type; filled in by ``load_contracts``
+    type: str = field(
+        default="", metadata={"internal": True}
+    )  # the reference column's type; filled in by ``load_contracts``
     description: str = ""
 
 
@@ -104,17 +168,27 @@ class JoinStep:
     kind: JoinKind
     dataset: str
     zone: ReferenceZone
-    on: tuple[tuple[str, str], ...]
-    select: tuple[Selected, ...]
-    on_missing: MissingPolicy = "quarantine"
-    defaults: tuple[tuple[str, str], ...] = ()  # alias -> value (as text) when missing
-    broadcast: BroadcastPolicy = "auto"
+    on: tuple[tuple[str, str], ...] = field(metadata={"schema": _ON})
+    select: tuple[Selected, ...] = field(metadata={"schema": _SELECT})
+    on_missing: MissingPolicy = field(default="quarantine", metadata={"schema": _ON_MISSING})
+    # alias -> value (as text) when missing: written as on_missing: {default: {...}}
+    defaults: tuple[tuple[str, str], ...] = field(default=(), metadata={"internal": True})
+    broadcast: BroadcastPolicy = field(default="auto", metadata={"schema": _BROADCAST})
     where: str | None = None  # Spark SQL predicate on the reference rows
     valid_from: str = "valid_from"
     valid_to: str = "valid_to"
     event_time: str | None = None  # as_of: the column compared; default the event time
-    missing_reason: str = ""  # reason codes; default missing:<name> / ambiguous:<name>
-    ambiguous_reason: str = ""
+    # reason codes; default missing:<name> / ambiguous:<name>; written as reasons: {...}
+    missing_reason: str = field(default="", metadata={"internal": True})
+    ambiguous_reason: str = field(default="", metadata={"internal": True})
+    __yaml_extra__: ClassVar[dict[str, Any]] = {
+        "reasons": {
+            "type": "object",
+            "description": "Reason codes instead of missing:<name> / ambiguous:<name>",
+            "properties": {"missing": {"type": "string"}, "ambiguous": {"type": "string"}},
+            "additionalProperties": False,
+        }
+    }
 
     @property
     def missing_code(self) -> str:
@@ -156,9 +230,9 @@ class Aggregate:
     """A gold table: dimensions + time grain + measures, written as partitioned Parquet."""
 
     name: str
-    description: str
-    dimensions: tuple[str, ...]
-    time_grain: TimeGrain
+    description: str = field(metadata={"optional": True})
+    dimensions: tuple[str, ...] = field(metadata={"optional": True})
+    time_grain: TimeGrain = field(metadata={"optional": True})
     measures: tuple[Measure, ...]
     year_over_year: tuple[str, ...] = ()  # measures that get a prior-year comparison table
     filter: str | None = None  # Spark SQL predicate: only silver rows it keeps are aggregated
@@ -203,26 +277,50 @@ DEFAULT_RETENTION: dict[str, ZoneRetention] = {
 
 @dataclass(frozen=True)
 class DatasetContract:
-    name: str
+    """One dataset: its source, columns, keys, zones, modelling and gold aggregates."""
+
+    name: str = field(metadata={"yaml": "dataset"})
     version: int
-    description: str
-    file: str
+    description: str = field(metadata={"optional": True})
+    file: str = field(metadata={"internal": True})
     source: Source
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
-    event_time: str | None  # None: no time partitions (e.g. a reference snapshot)
-    order_by: tuple[str, ...]
-    schema_drift: DriftPolicy
-    zones: tuple[tuple[str, ZoneSpec], ...]
+    # None: no time partitions (e.g. a reference snapshot)
+    event_time: str | None = field(metadata={"optional": True})
+    order_by: tuple[str, ...] = field(metadata={"optional": True})
+    schema_drift: DriftPolicy = field(metadata={"optional": True})
+    zones: tuple[tuple[str, ZoneSpec], ...] = field(metadata={"schema": _ZONES})
     history: HistoryKind = "none"  # scd2: silver keeps every version of a key
     joins: tuple[JoinStep, ...] = ()
     derived: tuple[Derived, ...] = ()
     rules: tuple[Rule, ...] = ()
     drop: tuple[str, ...] = ()  # join or derived columns used by later steps, not published
     aggregates: tuple[Aggregate, ...] = ()
-    event_years: YearRange = YearRange()  # contract field ``event_time_range``
+    event_years: YearRange = field(
+        default=YearRange(),
+        metadata={
+            "yaml": "event_time_range",
+            "schema": {
+                "type": "object",
+                "description": "Years the event time may fall in (year partition projection)",
+                "properties": {"from": {"type": "integer"}, "to": {"type": "integer"}},
+                "additionalProperties": False,
+            },
+        },
+    )
     # Every zone of RETENTION_ZONES, in that order; defaults filled in for zones not declared.
-    retention: tuple[tuple[str, ZoneRetention], ...] = tuple(DEFAULT_RETENTION.items())
+    retention: tuple[tuple[str, ZoneRetention], ...] = field(
+        default=tuple(DEFAULT_RETENTION.items()),
+        metadata={
+            "schema": {
+                "type": "object",
+                "description": "Days to keep, and storage-class transitions, per zone",
+                "propertyNames": {"enum": list(RETENTION_ZONES)},
+                "additionalProperties": {"type": "object"},
+            }
+        },
+    )
 
     def retention_for(self, zone: str) -> ZoneRetention:
         """The retention of ``zone`` (one of RETENTION_ZONES)."""
@@ -231,7 +329,8 @@ class DatasetContract:
                 return spec
         raise KeyError(f"no retention zone {zone!r}; zones are {list(RETENTION_ZONES)}")
 
-    resolved: bool = True  # join column types known (``load_contracts`` resolves them)
+    # join column types known (``load_contracts`` resolves them)
+    resolved: bool = field(default=True, metadata={"internal": True})
 
     def column(self, name: str) -> Column:
         for col in self.columns:

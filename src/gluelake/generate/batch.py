@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 @dataclass
 class RawBatch:
     dataset: str
+    header: str | None = None  # CSV: the header line each file starts with
     files: dict[str, list[str]] = field(default_factory=dict)  # ingest date -> lines
     flaws: Counter[str] = field(default_factory=Counter)
 

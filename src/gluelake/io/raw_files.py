@@ -1,4 +1,5 @@
-"""Write raw JSON-lines files the way producers land them: one folder per ingest date."""
+"""Write raw files the way producers land them: one folder per ingest date; JSON lines, or
+CSV with a header line when the batch has one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ class LinesByIngestDate(Protocol):
     @property
     def files(self) -> Mapping[str, Sequence[str]]: ...
 
+    @property
+    def header(self) -> str | None:
+        """CSV: the header line each file starts with; None: JSON lines."""
+
 
 def write_batch(layout: LakeLayout, relative: str, batch: LinesByIngestDate) -> list[Path]:
     if not layout.is_local:
@@ -24,7 +29,10 @@ def write_batch(layout: LakeLayout, relative: str, batch: LinesByIngestDate) -> 
     for day, lines in sorted(batch.files.items()):
         folder = Path(layout.path(relative)) / f"ingest_date={day}"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "part-00000.jsonl"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if batch.header is None:
+            path, text = folder / "part-00000.jsonl", lines
+        else:
+            path, text = folder / "part-00000.csv", [batch.header, *lines]
+        path.write_text("\n".join(text) + "\n", encoding="utf-8")
         written.append(path)
     return written

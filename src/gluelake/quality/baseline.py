@@ -12,7 +12,7 @@ from typing import Any, cast
 from gluelake.columns import TIME_PARTS
 from gluelake.contracts.model import Column, DatasetContract
 from gluelake.contracts.tables import TableSpec
-from gluelake.quality.suites import suite_name
+from gluelake.quality.suites import READS_KEY, suite_name
 
 ORIGIN_KEY = "origin"
 CONTRACT_ORIGIN = "contract"
@@ -101,7 +101,10 @@ def _clean(expectation: dict[str, Any]) -> dict[str, Any]:
 
 
 def suite_document(
-    contract: DatasetContract, table: TableSpec, keep: Sequence[dict[str, Any]] = ()
+    contract: DatasetContract,
+    table: TableSpec,
+    keep: Sequence[dict[str, Any]] = (),
+    reads: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The suite file's JSON object: the baseline, then hand-written expectations ``keep``."""
     import great_expectations as gx
@@ -109,7 +112,12 @@ def suite_document(
     suite = gx.ExpectationSuite(
         name=suite_name(table),
         expectations=baseline_expectations(contract, table),
-        meta={"dataset": contract.name, "zone": table.zone, "table": table.name},
+        meta={
+            "dataset": contract.name,
+            "zone": table.zone,
+            "table": table.name,
+            **({READS_KEY: list(reads)} if reads else {}),
+        },
     )
     doc = cast(dict[str, Any], suite.to_json_dict())
     expectations = [_clean(e) for e in doc["expectations"]] + [_clean(dict(e)) for e in keep]
@@ -119,6 +127,13 @@ def suite_document(
         "notes": "Generated from the contract; add business rules below the baseline.",
         "expectations": expectations,
     }
+
+
+def kept_reads(text: str) -> list[str]:
+    """The other datasets' tables an existing suite declares it reads."""
+    meta = json.loads(text).get("meta") or {}
+    reads = meta.get(READS_KEY, [])
+    return [r for r in reads if isinstance(r, str)] if isinstance(reads, list) else []
 
 
 def hand_written(text: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from gluelake.contracts.tables import TableSpec
 from gluelake.errors import ConfigError, GateFailed, SuiteError
 from gluelake.io.layout import LakeLayout
 from gluelake.quality.results import Validation
-from gluelake.quality.suites import SuiteFile, related_tables, view_name
+from gluelake.quality.suites import SuiteFile
 from gluelake.run import RunInfo
 
 
@@ -131,7 +131,7 @@ class ExpectationsGate:
                 f"{table.zone}/{table.name}",
                 f"this gate has suites only for {sorted(self._suites)} in its zone",
             )
-        related = {view_name(t): t for t in related_tables(contract)}
+        related = dict(suite.related)
         if suite.views and layout is None:
             raise ConfigError(
                 f"suite {suite.path} of {contract.name}.{table.name} joins "

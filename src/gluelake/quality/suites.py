@@ -52,6 +52,33 @@ def related_tables(contract: DatasetContract) -> list[TableSpec]:
     return tables + aggregate_tables(contract)
 
 
+READS_KEY = "reads"  # suite meta: tables of other datasets its queries read, "zone.table"
+
+
+def declared_reads(
+    file: str, doc: Mapping[str, Any], contracts: Mapping[str, DatasetContract] | None
+) -> dict[str, TableSpec]:
+    """Views of other datasets' tables the suite declares in ``meta.reads``, by view name.
+    Referential integrity across datasets is a query over one of them."""
+    meta = doc.get("meta") or {}
+    reads = meta.get(READS_KEY, []) if isinstance(meta, Mapping) else []
+    if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads):
+        raise SuiteError(file, f'meta.{READS_KEY}: expected a list of "zone.table" names')
+    if reads and contracts is None:
+        raise SuiteError(file, f"meta.{READS_KEY}: other datasets' contracts were not loaded")
+    known = {f"{t.zone}.{t.name}": t for c in (contracts or {}).values() for t in related_tables(c)}
+    out = {}
+    for name in reads:
+        if name not in known:
+            raise SuiteError(
+                file,
+                f"meta.{READS_KEY} names table {name!r}, which no contract has; "
+                f"tables: {sorted(known)}",
+            )
+        out[view_name(known[name])] = known[name]
+    return out
+
+
 @dataclass(frozen=True)
 class ExpectationRef:
     """What the gate needs to know about one expectation before running it."""
@@ -69,6 +96,7 @@ class SuiteFile:
     path: Path
     text: str  # the JSON as reviewed; the gate builds its GX suite from it
     expectations: tuple[ExpectationRef, ...]
+    related: tuple[tuple[str, TableSpec], ...] = ()  # views its queries may read
 
     @property
     def name(self) -> str:
@@ -126,7 +154,8 @@ def _ref(
                 raise SuiteError(
                     file,
                     f"{where} ({kind}): query reads table {name!r}; it may read {{batch}} "
-                    f"and the views {sorted(views)}",
+                    f"and the views {sorted(views)} (declare another dataset's table in "
+                    f'meta.{READS_KEY}, e.g. ["silver.<dataset>"])',
                 )
             used_views.append(name)
     return ExpectationRef(
@@ -148,7 +177,13 @@ def _query_tables(file: str, where: str, query: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if n != _BATCH and n not in ctes))
 
 
-def parse_suite(text: str, file: str, table: TableSpec, contract: DatasetContract) -> SuiteFile:
+def parse_suite(
+    text: str,
+    file: str,
+    table: TableSpec,
+    contract: DatasetContract,
+    contracts: Mapping[str, DatasetContract] | None = None,
+) -> SuiteFile:
     """Check one suite's JSON text against the table it gates; raises SuiteError."""
     try:
         doc = json.loads(text)
@@ -158,14 +193,22 @@ def parse_suite(text: str, file: str, table: TableSpec, contract: DatasetContrac
         raise SuiteError(file, "expected a Great Expectations suite with an 'expectations' list")
     columns = [c.name for c in table.all_columns]
     views = {view_name(t): t for t in related_tables(contract) if t != table}
+    views.update(declared_reads(file, doc, contracts))
     refs = tuple(_ref(file, i, e, columns, views) for i, e in enumerate(doc["expectations"]))
     if not refs:
         raise SuiteError(file, "the suite has no expectations")
     _gx_load(doc, file)
-    return SuiteFile(table=table, path=Path(file), text=text, expectations=refs)
+    used = {v for e in refs for v in e.views}
+    related = tuple((v, t) for v, t in sorted(views.items()) if v in used)
+    return SuiteFile(table=table, path=Path(file), text=text, expectations=refs, related=related)
 
 
-def load_suite(suites_dir: Path, table: TableSpec, contract: DatasetContract) -> SuiteFile:
+def load_suite(
+    suites_dir: Path,
+    table: TableSpec,
+    contract: DatasetContract,
+    contracts: Mapping[str, DatasetContract] | None = None,
+) -> SuiteFile:
     path = suite_path(suites_dir, table)
     if not path.is_file():
         raise SuiteError(
@@ -173,13 +216,18 @@ def load_suite(suites_dir: Path, table: TableSpec, contract: DatasetContract) ->
             f"no suite for {table.zone} table {table.name!r}; "
             f"write a baseline with `gluelake expectations init {contract.name}`",
         )
-    return parse_suite(path.read_text(encoding="utf-8"), str(path), table, contract)
+    return parse_suite(path.read_text(encoding="utf-8"), str(path), table, contract, contracts)
 
 
 def load_zone_suites(
-    suites_dir: Path, contract: DatasetContract, zone: str
+    suites_dir: Path,
+    contract: DatasetContract,
+    zone: str,
+    contracts: Mapping[str, DatasetContract] | None = None,
 ) -> tuple[SuiteFile, ...]:
-    return tuple(load_suite(suites_dir, t, contract) for t in gated_tables(contract, zone))
+    return tuple(
+        load_suite(suites_dir, t, contract, contracts) for t in gated_tables(contract, zone)
+    )
 
 
 def gx_suite_kwargs(doc: Mapping[str, Any]) -> dict[str, Any]:

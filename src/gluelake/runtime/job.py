@@ -111,7 +111,7 @@ def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResu
     contracts = load_contracts(local_folder(args.schemas_dir))
     contract = _contract(args, contracts, zone)
     suites = local_folder(args.expectations_dir) if args.expectations_dir else None
-    gate = make_gate(contract, zone, suites_dir=suites)
+    gate = make_gate(contract, zone, suites_dir=suites, contracts=contracts)
     needs_key = args.stage == "raw_to_bronze" and any(
         col.pii is not None and col.pii.kind == "hash" for col in contract.columns
     )

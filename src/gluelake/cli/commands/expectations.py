@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle_init(args: argparse.Namespace) -> int:
     from gluelake.contracts.model import ZONES
     from gluelake.paths import default_suites_dir
-    from gluelake.quality.baseline import hand_written, render, suite_document
+    from gluelake.quality.baseline import hand_written, kept_reads, render, suite_document
     from gluelake.quality.suites import gated_tables, suite_path
 
     contract = contract_from(args)
@@ -46,8 +46,9 @@ def handle_init(args: argparse.Namespace) -> int:
     for zone in (z for z in ZONES if contract.has_zone(z)):
         for table in gated_tables(contract, zone):
             path = suite_path(suites_dir, table)
-            kept = hand_written(path.read_text(encoding="utf-8")) if path.exists() else []
-            doc = suite_document(contract, table, keep=kept)
+            text = path.read_text(encoding="utf-8") if path.exists() else None
+            kept = hand_written(text) if text else []
+            doc = suite_document(contract, table, keep=kept, reads=kept_reads(text) if text else [])
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(render(doc), encoding="utf-8")
             baseline = len(doc["expectations"]) - len(kept)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gluelake.cli.commands.expectations import add_suites_dir
-from gluelake.cli.options import add_schemas_dir, contract_from
+from gluelake.cli.options import add_schemas_dir, contract_from, contracts_from
 from gluelake.errors import ConfigError
 
 
@@ -73,7 +73,9 @@ def handle(args: argparse.Namespace) -> int:
     if args.path is None and args.lake_root is None:
         raise ConfigError("validate needs --lake-root (the lake holding the table) or --path")
 
-    gate = make_gate(contract, args.zone, suites_dir=args.suites_dir)  # fails before any read
+    gate = make_gate(  # fails before any read
+        contract, args.zone, suites_dir=args.suites_dir, contracts=contracts_from(args)
+    )
     spark = build_local_session()
     layout = None if args.lake_root is None else LakeLayout.at(args.lake_root)
     now = datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,6 @@
+-- Generated from the dataset contracts by `make ddl`; do not edit.
+CREATE EXTERNAL TABLE `gluelake_local_silver`.`sales_quarantine`
+LOCATION 's3://gluelake-local-lake/silver/_quarantine/sales/'
+TBLPROPERTIES (
+  'table_type'='DELTA'
+);

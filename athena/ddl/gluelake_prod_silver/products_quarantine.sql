@@ -1,0 +1,6 @@
+-- Generated from the dataset contracts by `make ddl`; do not edit.
+CREATE EXTERNAL TABLE `gluelake_prod_silver`.`products_quarantine`
+LOCATION 's3://gluelake-prod-lake/silver/_quarantine/products/'
+TBLPROPERTIES (
+  'table_type'='DELTA'
+);
