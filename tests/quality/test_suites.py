@@ -89,6 +89,33 @@ def test_a_cross_table_query_may_read_only_tables_of_its_dataset(
     }))  # fmt: skip
     problems = [p.message for p in check_project(schemas, suites).problems]
     assert len(problems) == 1 and "'silver_assessments'" in problems[0]
+    assert "meta.reads" in problems[0]
+
+
+def test_a_suite_may_read_tables_of_other_datasets_it_declares(
+    project: tuple[Path, Path],
+) -> None:
+    schemas, suites = project
+    query = "SELECT * FROM {batch} b LEFT ANTI JOIN silver_assessments a ON b.tenant_id = a.region"
+
+    def add(reads: list[str]) -> Any:
+        def change(d: dict[str, Any]) -> None:
+            d["meta"]["reads"] = reads
+            d["expectations"].append({
+                "type": "unexpected_rows_expectation",
+                "kwargs": {"unexpected_rows_query": query},
+            })  # fmt: skip
+
+        return change
+
+    path = suites / "gold" / "emissions_monthly.json"
+    original = path.read_text()
+    _edit(path, add(["silver.assessments"]))
+    assert check_project(schemas, suites).ok
+    path.write_text(original)
+    _edit(path, add(["silver.nothing"]))
+    problems = [p.message for p in check_project(schemas, suites).problems]
+    assert len(problems) == 1 and "meta.reads names table 'silver.nothing'" in problems[0]
 
 
 def test_make_gate_fails_before_any_data_is_read(
