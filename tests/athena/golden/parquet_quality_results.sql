@@ -24,7 +24,7 @@ TBLPROPERTIES (
   'classification'='parquet',
   'projection.enabled'='true',
   'projection.dataset.type'='enum',
-  'projection.dataset.values'='assessments,emission_factors,emissions',
+  'projection.dataset.values'='assessments,emission_factors,emissions,product_categories,products,sales',
   'projection.validation_date.type'='date',
   'projection.validation_date.format'='yyyy-MM-dd',
   'projection.validation_date.range'='2020-01-01,NOW',
