@@ -75,7 +75,10 @@ def test_gold_year_month_are_unpadded_integers(contracts: dict[str, DatasetContr
 def test_quality_results_projection(contracts: dict[str, DatasetContract]) -> None:
     table = quality_results_table()
     dataset, day = (projection_for(table, c, contracts) for c in table.partitions)
-    assert dataset == EnumProjection("dataset", ("assessments", "emission_factors", "emissions"))
+    assert dataset == EnumProjection(
+        "dataset",
+        ("assessments", "emission_factors", "emissions", "product_categories", "products", "sales"),
+    )
     assert day == DateProjection("validation_date", "yyyy-MM-dd", "2020-01-01", "NOW", 1, "DAYS")
 
 
