@@ -213,11 +213,12 @@ def _dataset(
     for dep in depends:
         if dep not in contracts:
             raise ConfigError(f"{path}: depends_on: no contract for {dep!r}")
-    if contract.enrichment is not None and contract.enrichment.reference not in depends:
-        raise ConfigError(
-            f"{path}: depends_on: {name} joins {contract.enrichment.reference!r} "
-            f"({contract.file}, enrichment); list it so its bronze is refreshed first"
-        )
+    for i, step in enumerate(contract.joins):
+        if step.dataset != name and step.dataset not in depends:
+            raise ConfigError(
+                f"{path}: depends_on: {name} joins {step.dataset!r} ({contract.file}, "
+                f"joins[{i}]); list it so its {step.zone} is refreshed first"
+            )
     hashes = any(c.pii is not None and c.pii.kind == "hash" for c in contract.columns)
     secret = d.get("pii_key_secret")
     if hashes and not secret:
