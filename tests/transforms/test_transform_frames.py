@@ -163,10 +163,10 @@ def test_lookup(spark):
         lookup, reference=products, step=step, broadcast=True
     )
     expected = spark.createDataFrame(
-        [("s1", "p1", "Apple", [], []),
-         ("s2", "p9", None, ["missing:product"], ["product: no products row for product='p9'"])],
-        "sale string, product string, product_name string, _reasons array<string>, "
-        "_messages array<string>",
+        [("s1", "p1", [], [], "Apple"),
+         ("s2", "p9", ["missing:product"], ["product: no products row for product='p9'"], None)],
+        "sale string, product string, _reasons array<string>, _messages array<string>, "
+        "product_name string",
     )  # fmt: skip
     assert_df_equality(out, expected, ignore_nullable=True, ignore_row_order=True)
 
