@@ -72,7 +72,7 @@ DESCRIPTIONS: dict[str, str] = {
     JOB_NAME: "Job (stage) that wrote the row.",
     JOB_VERSION: "Version of the job script that wrote the row.",
     INGESTED_AT: "When that run started (UTC).",
-    SOURCE_FILE: "Raw file the record came from.",
+    SOURCE_FILE: "Raw file the record came from, relative to the lake root (no scheme).",
     RESCUED: "Fields the contract does not declare, as JSON (personal data masked).",
     YEAR: "Year of the event time (UTC).",
     MONTH: "Month of the event time (UTC), 1-12.",

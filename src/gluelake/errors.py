@@ -20,6 +20,15 @@ class ConfigError(GluelakeError):
     """Run configuration (CLI arguments, environment, secrets) is missing or invalid."""
 
 
+class ContractChangeError(GluelakeError):
+    """A contract no longer matches the tables it wrote in a way a run cannot absorb (a
+    removed or retyped column): refused before any data is read."""
+
+
+class WriteConflictError(GluelakeError):
+    """Another writer committed to the same table first, and retries did not get through."""
+
+
 class SourceError(GluelakeError):
     """Source data cannot be read as the contract describes (e.g. a required column is absent)."""
 

@@ -17,6 +17,30 @@ from typing import Any
 
 _CONFIGURED = False
 _HASH_PADS = re.compile(r"(?i)[0-9a-f]{128}")
+# What an error's text may quote from the data: Spark and Python put values in single
+# quotes ('S2'), JSON records in double quotes, and contact details anywhere. Type and
+# identifier names in double quotes ("STRING", "DECIMAL(16,4)") carry no data and stay.
+_QUOTED = re.compile(r"""(File )?("|')((?:(?!\2)[^\\\n]|\\.){0,10000})\2""")
+_KEPT = re.compile(r"[A-Z][A-Z0-9_(), ]{0,40}")  # type names: "STRING", "DECIMAL(16,4)"
+_CONTACTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"), "[email]"),
+    (re.compile(r"(?<![\w.])\+?\d[\d ()./-]{6,30}\d(?![\w.])"), "[number]"),
+)
+
+
+def _quoted(match: re.Match[str]) -> str:
+    source_line, quote, inner = match.group(1), match.group(2), match.group(3)
+    if source_line or (quote == '"' and _KEPT.fullmatch(inner)):
+        return match.group(0)  # a traceback's file name, or a type name
+    return f"{quote}[value]{quote}"
+
+
+def sanitise(text: str) -> str:
+    """An error message or traceback with the data values it may quote replaced."""
+    text = _QUOTED.sub(_quoted, text)
+    for pattern, token in _CONTACTS:
+        text = pattern.sub(token, text)
+    return text
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,7 +53,8 @@ class JsonFormatter(logging.Formatter):
         }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            # A traceback quotes the failing value (CAST_INVALID_INPUT: The value 'S2'...).
+            entry["exception"] = sanitise(self.formatException(record.exc_info))
         # Error text can quote a query plan, and plans hold the keyed hash's pad literals.
         return _HASH_PADS.sub("[redacted]", json.dumps(entry, default=str))
 

@@ -3,6 +3,8 @@ never from code or committed config. Resolved before any data is read."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 
 from gluelake.errors import ConfigError
@@ -42,3 +44,11 @@ def _from_secrets_manager(name: str) -> bytes:
     if "SecretString" in response:
         return str(response["SecretString"]).encode("utf-8")
     return bytes(response["SecretBinary"])
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short, non-reversible identifier of a key (HMAC of a fixed label under the key,
+    64 bits): equal keys give equal fingerprints, and it reveals nothing that helps
+    recompute a hashed value. Tables record it so a run with another key is refused."""
+    digest = hmac.new(key, b"gluelake pii key fingerprint v1", hashlib.sha256).hexdigest()
+    return f"hmac-sha256:{digest[:16]}"

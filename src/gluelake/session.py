@@ -29,7 +29,8 @@ SQL_SETTINGS: dict[str, str] = {
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
     "spark.sql.parquet.compression.codec": "snappy",
     "spark.sql.ansi.enabled": "false",
-    # A JSON object with a repeated key must not fail the whole batch: last value wins.
+    # A JSON object with a repeated key must not fail the whole batch: the parsed map keeps
+    # both entries, and enforcement quarantines the record as duplicate_key (transforms/enforce).
     "spark.sql.mapKeyDedupPolicy": "LAST_WIN",
 }
 DELTA_SETTINGS: dict[str, str] = {

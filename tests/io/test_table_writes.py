@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from gluelake.contracts.tables import ColumnSpec, TableSpec
 from gluelake.io.tables import (
     MergePolicy,
@@ -40,9 +42,11 @@ def test_redelivered_batch_adds_no_rows(spark, tmp_path):
     path = str(tmp_path / "t")
     batch = [("a", datetime(2025, 1, 1), 1), ("b", datetime(2025, 1, 2), 2)]
     first = upsert(spark, path, batch)
+    version = delta_version(spark, path)
     again = upsert(spark, path, batch)
     assert (first.inserted, again.inserted, again.updated) == (2, 0, 0)
     assert rows(spark, path) == sorted(batch)
+    assert delta_version(spark, path) == version  # a MERGE that changes nothing commits nothing
 
 
 def test_update_only_when_incoming_row_is_newer(spark, tmp_path):
@@ -115,3 +119,34 @@ def test_changed_policy_updates_on_any_difference_and_deletes_missing_keys(spark
     result = upsert(spark, path, [("a", t, 1), ("c", t, 3)], policy)
     assert (result.inserted, result.updated, result.deleted) == (0, 1, 1)
     assert rows(spark, path) == [("a", t, 1), ("c", t, 3)]
+
+
+def test_conflicting_writer_retries_with_backoff_then_fails_in_one_line(monkeypatch):
+    from gluelake.errors import WriteConflictError
+    from gluelake.io import tables as io_tables
+
+    pauses: list[float] = []
+    monkeypatch.setattr(io_tables.time, "sleep", pauses.append)
+    spec = TableSpec("t", "bronze", "d", "delta", "bronze/t", ())
+    outcomes = iter([RuntimeError("[DELTA_CONCURRENT_APPEND] ConcurrentAppendException")] * 2)
+
+    def flaky() -> str:
+        failure = next(outcomes, None)
+        if failure is not None:
+            raise failure
+        return "written"
+
+    assert io_tables.with_retries(flaky, table=spec, path="/lake/bronze/t") == "written"
+    assert len(pauses) == 2 and pauses[1] > pauses[0]
+
+    def always() -> None:
+        raise RuntimeError("io.delta.exceptions.ConcurrentAppendException: Files were added")
+
+    with pytest.raises(WriteConflictError) as err:
+        io_tables.with_retries(always, table=spec, path="/lake/bronze/t")
+    message = str(err.value)
+    assert "\n" not in message and "bronze table t" in message and "one writer" in message
+    assert len(pauses) == 2 + io_tables.RETRY_ATTEMPTS - 1
+
+    with pytest.raises(ValueError):  # anything else is not retried
+        io_tables.with_retries(lambda: int("x"), table=spec, path="/lake/bronze/t")

@@ -140,3 +140,26 @@ def test_pii_key_from_secrets_manager(aws, monkeypatch):
     )
     with pytest.raises(ConfigError, match="cannot read PII key secret 'gluelake/dev/missing'"):
         resolve_pii_key("emissions", secret_name="gluelake/dev/missing")
+
+
+def test_crash_logs_never_carry_data_values(spark, monkeypatch, capsys):
+    """A real Spark failure quotes the value it choked on, in its message and deep in
+    the traceback: neither reaches the log."""
+    planted = "PLANTED-S2-jane@example.com"
+
+    def cast_fails(*_args, **_kwargs):
+        spark.conf.set("spark.sql.ansi.enabled", "true")
+        try:
+            spark.sql(f"SELECT CAST('{planted}' AS DECIMAL(16,4)) AS q").collect()
+        finally:
+            spark.conf.set("spark.sql.ansi.enabled", "false")
+
+    monkeypatch.setattr("gluelake.runtime.job.run_stage", cast_fails)
+    monkeypatch.setattr("gluelake.runtime.job.build_local_session", lambda: spark)
+    code = main("raw_to_bronze", "1.0.0", ["--dataset", "emissions", "--lake-root", "lake/none"])
+    err = capsys.readouterr().err
+    assert code == 2
+    crash = next(json.loads(line) for line in err.splitlines() if '"stage.crashed"' in line)
+    assert "CAST_INVALID_INPUT" in crash["reason"] and "Traceback" in crash["exception"]
+    for fragment in ("PLANTED", "S2-jane", "jane@example.com"):
+        assert fragment not in err

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -161,3 +162,42 @@ def test_values_shown_in_messages_are_scrubbed(spark):
     assert row["_messages"] == [
         "unit: expected one of ['Wh', 'kWh', 'MWh', 'GWh', 'MJ', 'GJ', 'therm', 'L', 'm3', 'gal', 'g', 'kg', 't', 'lb', 'm', 'km', 'mi'], found 'call [PHONE]'"
     ]
+
+
+def test_messages_never_echo_national_phone_numbers(spark):
+    row = enforce(spark, [{**good(), "unit": "abc 0612345678"}]).first()
+    assert row["_messages"][0].endswith("found 'abc [PHONE]'")
+    assert "0612345678" not in " ".join(row["_messages"])
+
+
+def test_one_whitespace_rule_for_every_column_so_keys_cannot_split(spark):
+    rows = enforce(
+        spark,
+        [
+            {**good(), "activity_id": "  act-1  "},
+            {**good(), "activity_id": "act-1", "tenant_id": "\u00a0tenant-001\t"},
+            {**good(), "activity_id": "\ufeffact-1\u200b", "source": " sap ", "notes": "a  b"},
+            {**good(), "activity_id": " \t ", "notes": "   "},
+        ],
+    ).collect()
+    assert [r["activity_id"] for r in rows[:3]] == ["act-1"] * 3
+    assert [r["_reasons"] for r in rows[:3]] == [[], [], []]
+    assert rows[1]["tenant_id"] == "tenant-001" and rows[2]["source"] == "sap"
+    assert rows[2]["notes"] == "a  b"  # inner whitespace is data
+    assert rows[3]["_reasons"] == ["required_missing:activity_id"]
+    assert rows[3]["notes"] is None  # blank is missing for every type
+
+
+def test_duplicate_keys_and_invalid_utf8_are_quarantined_with_a_reason(spark):
+    line = json.dumps(good())
+    rows = enforce(
+        spark,
+        [
+            line[:-1] + ', "quantity": "7"}',  # quantity twice
+            line.replace("sap", "s\ufffdp"),  # what a Latin-1 byte decodes to
+            line,
+        ],
+    ).collect()
+    assert rows[0]["_reasons"] == ["duplicate_key"]
+    assert rows[1]["_reasons"] == ["invalid_utf8"]
+    assert rows[2]["_reasons"] == []

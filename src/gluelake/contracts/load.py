@@ -733,13 +733,57 @@ def load_contract(path: str | Path) -> DatasetContract:
     return contract
 
 
+PROJECT_FILE = "_project.yaml"
+
+
+def load_project_settings(schemas_dir: str | Path) -> dict[str, Any]:
+    """Project-wide settings from ``schemas/_project.yaml`` (optional), validated:
+
+    ``privacy.personal_field_names`` replaces the default list of undeclared field names
+    treated as personal data; ``privacy.extra_personal_field_names`` adds to it."""
+    path = Path(schemas_dir) / PROJECT_FILE
+    if not path.exists():
+        return {}
+    r = _Reader(str(path))
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ContractError(str(path), "(file)", f"not valid YAML: {exc}") from None
+    top = r.mapping(doc, "(top level)", ("privacy",))
+    privacy = r.mapping(top.get("privacy") or {}, "privacy",
+                        ("personal_field_names", "extra_personal_field_names"))  # fmt: skip
+    settings: dict[str, Any] = {}
+    if "personal_field_names" in privacy:
+        names = r.name_list(privacy, "personal_field_names", "privacy")
+        if not names:
+            raise r.fail("privacy.personal_field_names", "expected at least one name")
+        settings["personal_field_names"] = names
+    if "extra_personal_field_names" in privacy:
+        settings["extra_personal_field_names"] = r.name_list(
+            privacy, "extra_personal_field_names", "privacy"
+        )
+    return settings
+
+
+def _with_project(contract: DatasetContract, settings: Mapping[str, Any]) -> DatasetContract:
+    from gluelake.contracts.privacy import DEFAULT_PERSONAL_FIELD_NAMES
+
+    if not settings:
+        return contract
+    names = tuple(settings.get("personal_field_names", DEFAULT_PERSONAL_FIELD_NAMES))
+    names += tuple(settings.get("extra_personal_field_names", ()))
+    return replace(contract, personal_field_names=names)
+
+
 def load_contracts(schemas_dir: str | Path) -> dict[str, DatasetContract]:
-    """Every contract in a folder, with cross-dataset references checked."""
+    """Every contract in a folder, with cross-dataset references checked. Files whose
+    name starts with ``_`` are project settings, not contracts."""
     folder = Path(schemas_dir)
-    files = sorted(folder.glob("*.yaml"))
+    files = [f for f in sorted(folder.glob("*.yaml")) if not f.name.startswith("_")]
     if not files:
         raise ContractError(str(folder), "(folder)", "no *.yaml dataset contracts found")
-    contracts = {c.name: c for c in (load_contract(f) for f in files)}
+    settings = load_project_settings(folder)
+    contracts = {c.name: c for c in (_with_project(load_contract(f), settings) for f in files)}
     return resolve_contracts(contracts)
 
 

@@ -331,6 +331,9 @@ class DatasetContract:
 
     # join column types known (``load_contracts`` resolves them)
     resolved: bool = field(default=True, metadata={"internal": True})
+    # Undeclared field names treated as personal data (project-wide, schemas/_project.yaml);
+    # empty: the library's multilingual default.
+    personal_field_names: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -5,6 +5,7 @@ never takes its neighbours with it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -49,6 +50,21 @@ def raw_paths(
     return [f"{base}/{INGEST_FOLDER}={d}" for d in ingest_dates] if ingest_dates else [base]
 
 
+def relative_source_file(contract: DatasetContract) -> Column:
+    """The file a record came from, relative to the lake root and without a scheme
+    (``raw/emissions/ingest_date=2025-01-01/part-00000.jsonl``): moving the lake, another
+    bucket, or ``s3a://`` instead of ``s3://`` leave it unchanged, so re-runs stay
+    idempotent (it is the MERGE tie-break and part of a quarantined record's id)."""
+    return lake_relative(F.input_file_name(), contract.source.path)
+
+
+def lake_relative(path: Column, source_path: str) -> Column:
+    """``path`` from the source folder on; the last occurrence counts, as a lake root may
+    itself contain the folder's name."""
+    source = re.escape(source_path.strip("/"))
+    return F.regexp_extract(path, rf"^(?:.*/)?({source}/.*)$", 1)
+
+
 def read_raw(
     spark: SparkSession,
     layout: LakeLayout,
@@ -58,21 +74,24 @@ def read_raw(
 ) -> DataFrame:
     paths = raw_paths(layout, contract, ingest_dates)
     try:
+        source_file = relative_source_file(contract)
         if contract.source.format == "json":
-            return _read_json_lines(spark, paths)
-        return _read_csv(spark, paths, dict(contract.source.options))
+            return _read_json_lines(spark, paths, source_file)
+        return _read_csv(spark, paths, dict(contract.source.options), source_file)
     except AnalysisException as exc:
         if "PATH_NOT_FOUND" in str(exc) or "Path does not exist" in str(exc):
             raise SourceError(contract.name, ", ".join(paths), "no raw files found") from None
         raise
 
 
-def _read_json_lines(spark: SparkSession, paths: list[str]) -> DataFrame:
+def _read_json_lines(spark: SparkSession, paths: list[str], source_file: Column) -> DataFrame:
     text = spark.read.option("recursiveFileLookup", "true").text(paths)
-    return text.withColumn(SOURCE_FILE, F.input_file_name()).transform(parse_json_lines)
+    return text.withColumn(SOURCE_FILE, source_file).transform(parse_json_lines)
 
 
-def _read_csv(spark: SparkSession, paths: list[str], options: dict[str, str]) -> DataFrame:
+def _read_csv(
+    spark: SparkSession, paths: list[str], options: dict[str, str], source_file: Column
+) -> DataFrame:
     # enforceSchema=false: every file's header is checked against the first file's, so a
     # file with its columns in another order fails instead of shifting values.
     opts = {"header": "true", **options, "recursiveFileLookup": "true", "enforceSchema": "false"}
@@ -95,7 +114,7 @@ def _read_csv(spark: SparkSession, paths: list[str], options: dict[str, str]) ->
             RAW_TEXT
         ),
         F.when(F.col(_CORRUPT).isNull(), fields).alias(RAW_FIELDS),
-        F.input_file_name().alias(SOURCE_FILE),
+        source_file.alias(SOURCE_FILE),
     )
 
 

@@ -3,16 +3,67 @@ gate has passed, so a blocked run leaves every table as it was."""
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import reduce
+from typing import TypeVar
 
+from delta.exceptions import DeltaConcurrentModificationException
 from delta.tables import DeltaTable
 from pyspark.errors import AnalysisException
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from gluelake import logs
 from gluelake.contracts.tables import TableSpec
-from gluelake.errors import SourceError
+from gluelake.contracts.types import parse_type
+from gluelake.errors import SourceError, WriteConflictError
+
+log = logs.get_logger(__name__)
+T_ = TypeVar("T_")
+
+
+# Optimistic concurrency: a writer that loses a race retries on the table's new version.
+RETRY_ATTEMPTS = 4
+RETRY_BASE_SECONDS = 2.0
+_CONFLICT_MARKERS = ("DELTA_CONCURRENT", "ConcurrentAppend", "ConcurrentDelete",
+                     "ConcurrentTransaction", "ConcurrentWrite", "MetadataChanged",
+                     "ProtocolChanged", "FileAlreadyExists")  # fmt: skip
+
+
+def _is_conflict(exc: Exception) -> bool:
+    if isinstance(exc, DeltaConcurrentModificationException):
+        return True
+    text = f"{type(exc).__name__} {str(exc)[:2000]}"
+    return any(marker in text for marker in _CONFLICT_MARKERS)
+
+
+def with_retries(write: Callable[[], T_], *, table: TableSpec, path: str) -> T_:
+    """Run one Delta write; when another writer committed first, retry on the new table
+    version after a growing pause (2, 4, 8 s, with jitter), then give up with one clear
+    error. Safe to repeat: each attempt is a whole transaction or nothing."""
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            return write()
+        except Exception as exc:
+            if not _is_conflict(exc):
+                raise
+            if attempt == RETRY_ATTEMPTS:
+                raise WriteConflictError(
+                    f"{table.zone} table {table.name} at {path}: another writer committed "
+                    f"first {attempt} times in a row ({type(exc).__name__}); Delta on S3 allows "
+                    "one writer per table at a time unless a multi-writer log store is set up "
+                    '(README, "Concurrent writers"): run it again once the other job is done'
+                ) from None
+            pause = RETRY_BASE_SECONDS * 2 ** (attempt - 1) * (1 + random.random() / 2)
+            logs.event(
+                log, "write.conflict", level=30, table=table.name, attempt=attempt,
+                retry_in_seconds=round(pause, 1),
+            )  # fmt: skip
+            time.sleep(pause)
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -32,6 +83,49 @@ def delta_version(spark: SparkSession, path: str) -> int | None:
         return None
     row = DeltaTable.forPath(spark, path).history(1).select("version").first()
     return None if row is None else int(row[0])
+
+
+def table_properties(spark: SparkSession, path: str) -> dict[str, str] | None:
+    """A Delta table's properties (read from its log, not its data); None: no table."""
+    if not delta_exists(spark, path):
+        return None
+    row = DeltaTable.forPath(spark, path).detail().select("properties").first()
+    return dict(row[0] or {}) if row is not None else {}
+
+
+def table_schema(spark: SparkSession, path: str) -> tuple[dict[str, str], list[str]] | None:
+    """A Delta table's columns (name -> Spark type string) and partition columns, from
+    its log alone; None: no table."""
+    if not delta_exists(spark, path):
+        return None
+    table = DeltaTable.forPath(spark, path)
+    row = table.detail().select("partitionColumns").first()
+    columns = {f.name: f.dataType.simpleString() for f in table.toDF().schema.fields}
+    return columns, list(row[0] or []) if row is not None else []
+
+
+def add_columns(spark: SparkSession, path: str, table: TableSpec) -> list[str]:
+    """Add the columns of ``table`` that the Delta table lacks (nullable, at the end; rows
+    written before read null). Commits only when one is missing."""
+    found = table_schema(spark, path)
+    if found is None:
+        return []
+    missing = [c for c in table.columns if c.name not in found[0]]
+    if missing:
+        spec = ", ".join(f"`{c.name}` {parse_type(c.type).simpleString()}" for c in missing)
+        spark.sql(f"ALTER TABLE delta.`{path}` ADD COLUMNS ({spec})")
+    return [c.name for c in missing]
+
+
+def pin_properties(spark: SparkSession, path: str, properties: Mapping[str, str]) -> None:
+    """Record ``properties`` on an existing Delta table; commits only when one differs."""
+    current = table_properties(spark, path)
+    if current is None:
+        return
+    changed = {k: v for k, v in properties.items() if current.get(k) != v}
+    if changed:
+        pairs = ", ".join(f"'{k}' = '{v}'" for k, v in sorted(changed.items()))
+        spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({pairs})")
 
 
 def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
@@ -115,6 +209,17 @@ def _metrics_since(spark: SparkSession, path: str, before: int | None) -> WriteM
     )
 
 
+def _would_change(df: DataFrame, target: DataFrame, on: Column, policy: MergePolicy) -> bool:
+    """Whether a MERGE of ``df`` would insert, update or delete any row."""
+    first_key = policy.keys[0]
+    joined = df.alias("s").join(target.alias("t"), on, "left")
+    if not joined.where(F.col(f"t.{first_key}").isNull() | policy.update_condition()).isEmpty():
+        return True
+    if policy.delete_missing:
+        return not target.alias("t").join(df.alias("s"), on, "left_anti").isEmpty()
+    return False
+
+
 def merge_upsert(
     spark: SparkSession, df: DataFrame, *, path: str, table: TableSpec, policy: MergePolicy
 ) -> WriteMetrics:
@@ -125,9 +230,12 @@ def merge_upsert(
         df.write.format("delta").partitionBy(*[p.name for p in table.partitions]).save(path)
         return _metrics_since(spark, path, before)
     on = reduce(lambda a, b: a & b, [F.col(f"s.{k}") == F.col(f"t.{k}") for k in policy.keys])
+    target = DeltaTable.forPath(spark, path)
+    if not _would_change(df, target.toDF(), on, policy):
+        # Delta would still commit, rewriting every file holding a matched row.
+        return WriteMetrics(inserted=0, updated=0)
     merge = (
-        DeltaTable.forPath(spark, path)
-        .alias("t")
+        target.alias("t")
         .merge(df.alias("s"), on)
         .whenMatchedUpdateAll(condition=policy.update_condition())
         .whenNotMatchedInsertAll()
@@ -135,6 +243,21 @@ def merge_upsert(
     if policy.delete_missing:
         merge = merge.whenNotMatchedBySourceDelete()
     merge.execute()
+    return _metrics_since(spark, path, before)
+
+
+def replace_contents(
+    spark: SparkSession, df: DataFrame, *, path: str, table: TableSpec
+) -> WriteMetrics:
+    """Replace every row of a Delta table in one commit (its history keeps the old ones)."""
+    before = delta_version(spark, path)
+    (
+        df.write.format("delta")
+        .mode("overwrite")
+        .option("overwriteSchema", "true")  # a migration may drop or retype columns
+        .partitionBy(*[p.name for p in table.partitions])
+        .save(path)
+    )
     return _metrics_since(spark, path, before)
 
 
@@ -150,15 +273,18 @@ def insert_new(spark: SparkSession, df: DataFrame, *, path: str, key: str) -> Wr
         .merge(df.dropDuplicates([key]).alias("s"), F.col(f"s.{key}") == F.col(f"t.{key}"))
         .whenNotMatchedInsertAll()
         .execute()
-    )
+    )  # insert-only: Delta commits nothing when no row is new
     return _metrics_since(spark, path, before)
 
 
-def overwrite_partitions(df: DataFrame, *, path: str, table: TableSpec) -> None:
-    """Replace exactly the partitions ``df`` has (others keep their files): Snappy Parquet."""
+def overwrite_partitions(
+    df: DataFrame, *, path: str, table: TableSpec, every_partition: bool = False
+) -> None:
+    """Replace exactly the partitions ``df`` has (others keep their files): Snappy Parquet.
+    ``every_partition``: replace the whole table (a full refresh)."""
     (
         df.write.mode("overwrite")
-        .option("partitionOverwriteMode", "dynamic")
+        .option("partitionOverwriteMode", "static" if every_partition else "dynamic")
         .option("compression", "snappy")
         .partitionBy(*[p.name for p in table.partitions])
         .parquet(path)

@@ -13,7 +13,13 @@ from gluelake.contracts.tables import bronze_columns, quarantine_table, zone_tab
 from gluelake.errors import ConfigError
 from gluelake.io import raw, tables
 from gluelake.io.tables import HistoryPolicy, MergePolicy
-from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
+from gluelake.pipelines.stage import (
+    StageContext,
+    StageResult,
+    check_contract,
+    publish_upsert,
+    reconcile,
+)
 from gluelake.transforms.conform import add_history_columns, add_time_partitions
 from gluelake.transforms.enrich import add_derived, apply_rules, as_of, lookup, start_reasons
 from gluelake.transforms.lineage import add_run_lineage
@@ -74,6 +80,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     lineage = list(RUN_LINEAGE)
     record_columns = [col.name for col in bronze_columns(c) if col.name not in lineage]
 
+    check_contract(spark, ctx, [table, q_table])
     with logs.step(log, "read", dataset=c.name, zone="bronze") as done:
         bronze = _read_zone(spark, ctx, c.name, "bronze").drop(*lineage)
         rows_read = bronze.count()  # from the table itself, before any join

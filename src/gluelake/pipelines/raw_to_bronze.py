@@ -12,7 +12,15 @@ from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
 from gluelake.io import raw
 from gluelake.io.tables import MergePolicy
-from gluelake.pipelines.stage import StageContext, StageResult, publish_upsert, reconcile
+from gluelake.pipelines.stage import (
+    StageContext,
+    StageResult,
+    check_contract,
+    check_pii_key,
+    pii_key_pins,
+    publish_upsert,
+    reconcile,
+)
 from gluelake.transforms.dedup import deduplicate
 from gluelake.transforms.enforce import (
     MALFORMED,
@@ -50,6 +58,8 @@ def _batch_counts(checked: DataFrame, required: list[str]) -> Row:
 def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     c, run_info = ctx.contract, ctx.run
     table, q_table = zone_table(c, "bronze"), quarantine_table(c, "bronze")
+    check_contract(spark, ctx, [table, q_table])
+    rotate = check_pii_key(spark, ctx, [table, q_table])
     required = [col.name for col in c.columns if not col.nullable]
 
     # One cached frame: typed, masked columns and reasons. The raw text and field map are
@@ -113,7 +123,10 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     # Latest by the contract's ordering wins; on a tie the later-delivered file does,
     # as in dedup. A re-run of the same files therefore changes nothing.
     policy = MergePolicy(keys=c.primary_key, newer_by=(*c.order_by, SOURCE_FILE))
-    published = publish_upsert(spark, ctx, result, (bronze, table), (quarantined, q_table), policy)
+    published = publish_upsert(
+        spark, ctx, result, (bronze, table), (quarantined, q_table), policy,
+        pins=pii_key_pins(ctx), rebuild=rotate,
+    )  # fmt: skip
     for df in (checked, bronze):
         df.unpersist()
     return published

@@ -65,7 +65,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     with logs.step(log, "write", dataset=c.name, zone="gold") as done:
         for spec, df in shaped:
             path = ctx.layout.table(spec)
-            tables.overwrite_partitions(df, path=path, table=spec)
+            tables.overwrite_partitions(df, path=path, table=spec, every_partition=ctx.full_refresh)
             written += df.count()
             in_tables += tables.row_count(spark, path, spec)
         done.update(tables=len(shaped), rows=written)

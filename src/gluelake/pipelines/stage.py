@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
 from gluelake import logs
+from gluelake.contracts.fingerprint import table_fingerprint
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
-from gluelake.errors import ReconciliationError
+from gluelake.contracts.types import parse_type
+from gluelake.errors import ConfigError, ContractChangeError, ReconciliationError
 from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
 from gluelake.quality.gate import Gate, require_pass
 from gluelake.run import RunInfo
+from gluelake.secrets import key_fingerprint
 
 log = logs.get_logger(__name__)
 
@@ -29,6 +33,8 @@ class StageContext:
     gate: Gate
     pii_key: bytes | None = None
     ingest_dates: tuple[str, ...] = ()
+    rotate_pii_key: bool = False  # rebuild bronze with a new key (see check_pii_key)
+    full_refresh: bool = False  # rebuild the stage's tables from all of their input
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,99 @@ class StageResult:
 
     def as_fields(self) -> dict[str, Any]:
         return asdict(self)
+
+
+PII_KEY_PROPERTY = "gluelake.pii_key_fingerprint"
+
+
+def pii_key_pins(ctx: StageContext) -> dict[str, str]:
+    """Table properties recording the key this run hashes with (nothing without a key)."""
+    return {} if ctx.pii_key is None else {PII_KEY_PROPERTY: key_fingerprint(ctx.pii_key)}
+
+
+def check_pii_key(spark: SparkSession, ctx: StageContext, specs: list[TableSpec]) -> bool:
+    """Before any data is read: every table written with a recorded key must be written
+    with the same key, unless this run rotates it. Returns True when a rotation is due
+    (the caller then rebuilds the tables instead of merging into them)."""
+    want = pii_key_pins(ctx).get(PII_KEY_PROPERTY)
+    rotate = False
+    for spec in specs:
+        path = ctx.layout.table(spec)
+        have = (tables.table_properties(spark, path) or {}).get(PII_KEY_PROPERTY)
+        if want is None or have is None or have == want:
+            continue
+        if not ctx.rotate_pii_key:
+            raise ConfigError(
+                f"{spec.zone} table {spec.name} at {path} was hashed with PII key {have}, "
+                f"this run's key is {want}: mixing keys breaks joins on hashed columns. Use "
+                "the key the table was written with, or rotate deliberately with "
+                "`--rotate-pii-key` (rebuilds bronze from every raw file; see README, "
+                '"Rotating the PII key")'
+            )
+        rotate = True
+    return rotate
+
+
+CONTRACT_VERSION_PROPERTY = "gluelake.contract_version"
+SCHEMA_PROPERTY = "gluelake.schema_fingerprint"
+MIGRATE_HINT = (
+    "migrate deliberately with `--full-refresh` on this stage and the ones after it "
+    '(rebuilds the tables from their input; see README, "Changing a contract")'
+)
+
+
+def contract_pins(ctx: StageContext, table: TableSpec) -> dict[str, str]:
+    """Table properties recording the contract version and table shape a run wrote."""
+    return {
+        CONTRACT_VERSION_PROPERTY: str(ctx.contract.version),
+        SCHEMA_PROPERTY: table_fingerprint(table),
+    }
+
+
+def check_contract(spark: SparkSession, ctx: StageContext, specs: list[TableSpec]) -> None:
+    """Before any data is read: each existing table must be reachable from the contract
+    by adding nullable columns. A removed or retyped column, a new required or partition
+    column, or a changed shape under an unchanged version is refused (one message naming
+    contract, table, column and change), unless this run is a full refresh."""
+    c = ctx.contract
+    for spec in specs:
+        path = ctx.layout.table(spec)
+        found = tables.table_schema(spark, path)
+        if found is None or ctx.full_refresh:
+            continue
+        have, partitions = found
+        want = {col.name: parse_type(col.type).simpleString() for col in spec.all_columns}
+        changes = [f"column {n!r} removed" for n in have if n not in want]
+        changes += [
+            f"column {n!r} changed type {have[n]} -> {t}"
+            for n, t in want.items()
+            if n in have and have[n] != t
+        ]
+        for col in spec.all_columns:
+            if col.name in have:
+                continue
+            if col.name in {p.name for p in spec.partitions} or col.name in partitions:
+                changes.append(f"partition column {col.name!r} added")
+            elif not col.nullable:
+                changes.append(f"required column {col.name!r} added (earlier rows have none)")
+        if [p.name for p in spec.partitions] != partitions and not changes:
+            changes.append(
+                f"partitioning changed {partitions} -> {[p.name for p in spec.partitions]}"
+            )
+        props = tables.table_properties(spark, path) or {}
+        if (
+            not changes
+            and props.get(CONTRACT_VERSION_PROPERTY) == str(c.version)
+            and props.get(SCHEMA_PROPERTY) not in (None, table_fingerprint(spec))
+        ):
+            changes.append(f"columns changed but version {c.version} did not (bump `version`)")
+        if changes:
+            raise ContractChangeError(
+                f"contract {c.name} ({c.file}, version {c.version}) no longer matches "
+                f"{spec.zone} table {spec.name} at {path} (written with contract version "
+                f"{props.get(CONTRACT_VERSION_PROPERTY, 'unknown')}): {'; '.join(changes)}; "
+                + MIGRATE_HINT
+            )
 
 
 def reconcile(result: StageResult) -> StageResult:
@@ -86,18 +185,52 @@ def publish_upsert(
     data: tuple[DataFrame, TableSpec],
     quarantine: tuple[DataFrame, TableSpec],
     policy: tables.MergePolicy | tables.HistoryPolicy,
+    *,
+    pins: Mapping[str, str] | None = None,
+    rebuild: bool = False,
 ) -> StageResult:
-    """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows.
-    Returns ``result`` with this run's write counts and the published table's size."""
+    """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows
+    (``rebuild``: replace both tables' contents instead). ``pins`` are recorded as table
+    properties of both. Returns ``result`` with this run's write counts and the published
+    table's size."""
     (df, table), (q_df, q_table) = data, quarantine
+    path, q_path = ctx.layout.table(table), ctx.layout.table(q_table)
     pass_gate(ctx, df, table)
     with logs.step(log, "write", dataset=ctx.contract.name, zone=table.zone) as done:
-        path = ctx.layout.table(table)
-        if isinstance(policy, tables.HistoryPolicy):
-            metrics = tables.merge_history(spark, df, path=path, table=table, policy=policy)
+        # Each write retries when another writer committed first (tables.with_retries).
+        # A history (SCD2) table is never rebuilt: its closed versions exist nowhere else.
+        history = isinstance(policy, tables.HistoryPolicy)
+        if (rebuild or ctx.full_refresh) and not history:
+            metrics = tables.with_retries(
+                lambda: tables.replace_contents(spark, df, path=path, table=table),
+                table=table, path=path,
+            )  # fmt: skip
+            q_metrics = tables.with_retries(
+                lambda: tables.replace_contents(spark, q_df, path=q_path, table=q_table),
+                table=q_table, path=q_path,
+            )  # fmt: skip
         else:
-            metrics = tables.merge_upsert(spark, df, path=path, table=table, policy=policy)
-        q_metrics = tables.insert_new(spark, q_df, path=ctx.layout.table(q_table), key="record_id")
+            # A contract that added nullable columns: the tables gain them before the MERGE,
+            # which would otherwise drop their values.
+            for target, spec in ((path, table), (q_path, q_table)):
+                added = tables.with_retries(
+                    partial(tables.add_columns, spark, target, spec), table=spec, path=target
+                )
+                if added:
+                    logs.event(log, "table.evolved", table=spec.name, added=added)
+            metrics = tables.with_retries(
+                lambda: _merge(spark, df, path=path, table=table, policy=policy),
+                table=table, path=path,
+            )  # fmt: skip
+            q_metrics = tables.with_retries(
+                lambda: tables.insert_new(spark, q_df, path=q_path, key="record_id"),
+                table=q_table, path=q_path,
+            )  # fmt: skip
+        for target, spec in ((path, table), (q_path, q_table)):
+            wanted = {**contract_pins(ctx, spec), **(pins or {})}
+            tables.with_retries(
+                partial(tables.pin_properties, spark, target, wanted), table=spec, path=target
+            )
         done.update(
             inserted=metrics.inserted,
             updated=metrics.updated,
@@ -118,3 +251,16 @@ def publish_upsert(
         unchanged=result.accepted - metrics.inserted - metrics.updated,
         rows_in_table=tables.row_count(spark, ctx.layout.table(table), table),
     )
+
+
+def _merge(
+    spark: SparkSession,
+    df: DataFrame,
+    *,
+    path: str,
+    table: TableSpec,
+    policy: tables.MergePolicy | tables.HistoryPolicy,
+) -> tables.WriteMetrics:
+    if isinstance(policy, tables.HistoryPolicy):
+        return tables.merge_history(spark, df, path=path, table=table, policy=policy)
+    return tables.merge_upsert(spark, df, path=path, table=table, policy=policy)

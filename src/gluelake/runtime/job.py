@@ -47,6 +47,8 @@ class JobArgs:
     glue_job_name: str | None
     expectations_dir: str | None = None  # folder or s3:// prefix; None: the default
     deployed_version: str | None = None  # --job_version, set by `gluelake deploy`
+    rotate_pii_key: bool = False
+    full_refresh: bool = False
 
 
 def _parser(stage: str) -> argparse.ArgumentParser:
@@ -69,6 +71,14 @@ def _parser(stage: str) -> argparse.ArgumentParser:
         "--job-version", "--job_version", dest="deployed_version", default=None,
         help="deployed version (package + commit); lineage records <JOB_VERSION>@<this>",
     )  # fmt: skip
+    p.add_argument(
+        "--rotate-pii-key", "--rotate_pii_key", dest="rotate_pii_key", action="store_true",
+        help="raw_to_bronze: the key changed on purpose; rebuild bronze from every raw file",
+    )  # fmt: skip
+    p.add_argument(
+        "--full-refresh", "--full_refresh", dest="full_refresh", action="store_true",
+        help="rebuild the stage's tables from all of their input (a contract migration)",
+    )  # fmt: skip
     p.add_argument("--JOB_NAME", dest="glue_job_name", default=None, help=argparse.SUPPRESS)
     return p
 
@@ -79,7 +89,7 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
     ns, _glue_extras = _parser(stage).parse_known_args(list(argv))
     schemas = ns.schemas_dir or str(default_schemas_dir())
     dates = tuple(d for arg in ns.ingest_dates for d in arg.split(",") if d)
-    return JobArgs(
+    args = JobArgs(
         stage,
         ns.dataset,
         ns.lake_root,
@@ -90,7 +100,14 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
         ns.glue_job_name,
         ns.expectations_dir,
         ns.deployed_version,
+        ns.rotate_pii_key,
+        ns.full_refresh,
     )
+    if (args.full_refresh or args.rotate_pii_key) and args.ingest_dates:
+        raise ConfigError(
+            "--full-refresh and --rotate-pii-key rebuild from all input: drop --ingest-date"
+        )
+    return args
 
 
 def _contract(args: JobArgs, contracts: dict[str, DatasetContract], zone: str) -> DatasetContract:
@@ -124,6 +141,7 @@ def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResu
     ctx = StageContext(
         contract=contract, contracts=contracts, layout=LakeLayout.at(args.lake_root), run=run,
         gate=gate, pii_key=key, ingest_dates=args.ingest_dates,
+        rotate_pii_key=args.rotate_pii_key, full_refresh=args.full_refresh,
     )  # fmt: skip
     with logs.step(
         log, "stage", stage=args.stage, dataset=contract.name, run_id=run.run_id
@@ -157,7 +175,7 @@ def main(stage: str, job_version: str, argv: Sequence[str]) -> int:
         )
         return EXIT_ERROR
     except Exception as exc:  # a bug or an infrastructure failure: still exit 2, not 1
-        first_line = (str(exc).strip().splitlines() or [""])[0][:500]
+        first_line = logs.sanitise((str(exc).strip().splitlines() or [""])[0][:500])
         log.error(
             "stage.crashed",
             exc_info=True,

@@ -10,7 +10,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from gluelake.columns import MESSAGES, RAW_FIELDS, REASONS, RESCUED
+from gluelake.columns import MESSAGES, RAW_FIELDS, RAW_TEXT, REASONS, RESCUED
 from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.types import parse_type
@@ -19,6 +19,15 @@ from gluelake.transforms.timestamps import parse_timestamp
 
 _INTEGER = r"^\s*[+-]?\d+\s*$"
 MALFORMED = "malformed_record"
+# The one whitespace rule: every declared column's value loses leading and trailing
+# whitespace (Unicode spaces, tabs, line breaks, no-break and zero-width spaces, a stray
+# byte-order mark) before it is checked, cast or masked, and a value that is then empty
+# is a missing value. Keys are columns like any other, so " act-1 " and "act-1" are one
+# key; inner whitespace is data and is kept.
+WHITESPACE = (
+    " \t\n\r\x0b\x0c\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 _SHOWN_CHARS = 40
 
 
@@ -33,9 +42,13 @@ def _issue(condition: Column, code: str, message: Column | str) -> Column:
 
 
 def _found(col: ContractColumn, raw: Column) -> Column:
-    """What was found, for messages: never the value of a personal-data column."""
+    """What was found, for messages: never the value of a personal-data column, nor of a
+    free-text one (a string column without an allowed list or pattern)."""
     if col.pii is not None:
         return F.lit("a value (withheld: personal data)")
+    rule = col.constraints
+    if col.type == "string" and rule.allowed is None and rule.pattern is None:
+        return F.lit("a value (withheld: free text)")
     # Scrubbed too: a non-personal column can still carry a pasted email or phone number.
     return F.concat(F.lit("'"), scrub(F.substring(raw, 1, _SHOWN_CHARS)), F.lit("'"))
 
@@ -67,9 +80,8 @@ def cast_value(raw: Column, type_text: str) -> Column:
 
 
 def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Column]]:
-    raw = F.element_at(F.col(RAW_FIELDS), F.lit(col.name))
-    if col.type != "string":
-        raw = F.when(F.trim(raw) != "", raw)  # an empty field is a missing value
+    trimmed = F.btrim(F.element_at(F.col(RAW_FIELDS), F.lit(col.name)), F.lit(WHITESPACE))
+    raw = F.when(trimmed != "", trimmed)  # see WHITESPACE: blank is missing
     typed = cast_value(raw, col.type)
     issues = []
     if not col.nullable:
@@ -127,7 +139,26 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
     fields = F.col(RAW_FIELDS)
     parsed = fields.isNotNull()
     typed: dict[str, Column] = {}
-    issues = [_issue(~parsed, MALFORMED, "record could not be parsed")]
+    issues = [
+        _issue(~parsed, MALFORMED, "record could not be parsed"),
+        # Raw text is read as UTF-8; a byte that is not UTF-8 arrives as U+FFFD. The record
+        # is quarantined: a hashed or key value with a replaced byte would silently differ.
+        _issue(
+            F.instr(F.col(RAW_TEXT), "\ufffd") > 0,
+            "invalid_utf8",
+            "record is not valid UTF-8 (a byte was replaced by U+FFFD)",
+        ),
+    ]
+    # {"q": "5", "q": "7"}: the parsed map keeps both entries, and which value is meant
+    # is unknowable, so neither is taken. (A cheap check: no second parse of the text.)
+    keys = F.map_keys(fields)
+    issues.append(
+        _issue(
+            parsed & (F.size(F.array_distinct(keys)) < F.size(keys)),
+            "duplicate_key",
+            "record repeats a field name",
+        )
+    )
     for col in contract.columns:
         typed[col.name], col_issues = _column_issues(col, now)
         issues += [F.when(parsed, i) for i in col_issues]

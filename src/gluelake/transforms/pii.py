@@ -8,32 +8,60 @@ across tables and zones still work, while nobody without the key can recompute i
 from __future__ import annotations
 
 import hashlib
+import re
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from gluelake.columns import RAW_FIELDS, RAW_TEXT, RECORD_ORDER, RESCUED
 from gluelake.contracts.model import DatasetContract, PiiPolicy
+from gluelake.contracts.privacy import DEFAULT_PERSONAL_FIELD_NAMES
 from gluelake.errors import ConfigError
 
 REDACTED = "[REDACTED]"
 _BLOCK = 64  # SHA-256 block size in bytes
 
-# Order matters: card-like numbers before phone numbers, which they would also match.
+# Every pattern is linear in the text's length: a match may start only where a run of
+# its characters starts (the look-behinds), and every repetition has an upper bound, so
+# a 5 MB token without spaces costs what 5 MB of prose costs (no quadratic backtracking).
+# Order matters: emails first, card-like numbers before phone numbers (which would also
+# match them), names last (their cue words may precede a phone number).
 SCRUB_RULES: tuple[tuple[str, str], ...] = (
-    (r"(?U)[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", "[EMAIL]"),
+    # RFC 5321 bounds: 64 characters before the @, 63 per domain label.
+    (r"(?U)(?<![\w.%+-])[\w.%+-]{1,64}@(?:[\w-]{1,63}\.){1,8}[A-Za-z]{2,63}", "[EMAIL]"),
     # 16 digits in groups of 4 (or 4-6-5): not dates, ids or epoch timestamps.
     (r"(?<![\d-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}|\d{4}[ -]?\d{6}[ -]?\d{5})(?![\d-])", "[CARD]"),
-    # International (+CC ...), or national with a trunk 0 and spaces, or NANP 3-3-4.
-    (r"\+\d[\d ().-]{6,}\d(?!\d)", "[PHONE]"),
-    (r"(?<![\w.-])0\d{2,4} \d{3,4} ?\d{3,4}(?![\w.-])", "[PHONE]"),
-    (r"(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w.-])", "[PHONE]"),
+    # International: +CC and 7-15 digits (E.164), with spaces, dots, dashes, brackets.
+    (r"(?<![\w+])\+\d(?:[ ().-]{0,3}\d){6,14}(?!\d)", "[PHONE]"),
+    # National with a trunk 0 (EU: 0612345678, 0151-12345678, 030 1234567, 06 12 34 56 78,
+    # (030) 1234567, 0049 151 1234567), 9-17 digits; dates and times have too few.
+    (r"(?<![\w.,+/:-])\(?0\d(?:[ ./)-]{0,2}\d){7,15}(?![\w/:-]|[.,]\d)", "[PHONE]"),
+    # North America: (212) 555-0187, 212-555-0187, 1-800-555-0199.
+    (r"(?<![\w.+-])(?:1[ .-])?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?![\w.-])", "[PHONE]"),
+    # A capitalised name after a cue word or title ("contact: Jane Doe", "Herr Müller").
+    (
+        r"(?U)(?<!\w)((?:(?i:contact(?: person)?|name[ds]?|attn|ask for|call|signed by|"
+        r"submitted by|entered by|ansprechpartner(?:in)?|kontakt(?:person)?|herr|frau|"
+        r"interlocuteur|nom|contacto|nombre|referente|contatto|naam|contactpersoon|"
+        r"mr|mrs|ms|dr|mme|mlle|sr|sra|dhr|mevr)\.?(?: ?[:=-])? {1,3}){1,2})"
+        r"\p{Lu}[\p{L}'\u2019-]{0,40}(?: \p{Lu}[\p{L}'\u2019-]{0,40}){0,3}(?![\p{L}'\u2019-])",
+        "$1[NAME]",
+    ),
 )
-# Names of undeclared fields whose values are treated as personal data.
-PERSONAL_FIELD_NAME = (
-    r"(?i)(^|[_-])(age|dob|ssn|ip|zip|fax|iban|card|user|login|gender|person|contact|passport"
-    r"|address|street|post_?code|mobile|phone|birth\w*)([_-]|$)|name|mail|phone"
-)
+
+
+def personal_field_pattern(names: tuple[str, ...]) -> str:
+    """One case-insensitive regex for a personal-field-name list: a name matches an entry
+    when one of its words (split at ``_``, ``-``, ``.`` and spaces) is the entry, or, for
+    entries of 4 characters or more, when it contains the entry ("username")."""
+    escaped = sorted({re.escape(n.lower()) for n in names if n}, key=lambda n: (-len(n), n))
+    words = "|".join(escaped)
+    longer = "|".join(n for n in escaped if len(n.replace("\\", "")) >= 4)
+    pattern = rf"(?iU)(?:^|[_\W])(?:{words})(?:[_\W]|$)"
+    return f"{pattern}|{longer}" if longer else pattern
+
+
+PERSONAL_FIELD_NAME = personal_field_pattern(DEFAULT_PERSONAL_FIELD_NAMES)
 AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (0, 17, "0-17"),
     (18, 24, "18-24"),
@@ -168,10 +196,13 @@ def _mask_raw_text(text: Column, contract: DatasetContract) -> Column:
     return scrub(out)
 
 
-def mask_unknown_field(name: Column, value: Column) -> Column:
+def mask_unknown_field(
+    name: Column, value: Column, personal_names: str = PERSONAL_FIELD_NAME
+) -> Column:
     """A field the contract does not declare is unclassified: redact it when its name
-    suggests personal data, scrub contact details out of it otherwise."""
-    return F.when(name.rlike(PERSONAL_FIELD_NAME), F.lit(REDACTED)).otherwise(scrub(value))
+    suggests personal data (``personal_names``: a regex from ``personal_field_pattern``),
+    scrub contact details out of it otherwise."""
+    return F.when(name.rlike(personal_names), F.lit(REDACTED)).otherwise(scrub(value))
 
 
 def mask_pii(
@@ -195,10 +226,13 @@ def mask_pii(
     }
     fields = F.col(RAW_FIELDS)
     known = {c.name for c in contract.columns}
+    personal_names = personal_field_pattern(
+        contract.personal_field_names or DEFAULT_PERSONAL_FIELD_NAMES
+    )
     dropped = F.array(*[F.lit(c.name) for c in pii if c.pii and c.pii.kind == "drop"], F.lit(""))
 
     def mask_field(k: Column, v: Column) -> Column:
-        out = F.when(~k.isin(list(known)), mask_unknown_field(k, v))
+        out = F.when(~k.isin(list(known)), mask_unknown_field(k, v, personal_names))
         for c in pii:
             if c.pii is not None:
                 out = out.when(k == c.name, mask(v, c.pii, key, type_text="string"))

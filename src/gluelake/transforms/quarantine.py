@@ -24,15 +24,16 @@ def has_reasons() -> Column:
 
 def to_quarantine(df: DataFrame) -> DataFrame:
     """Reason codes, a readable message and the (already masked) record; ``record_id``
-    identifies the same record of the same file across re-runs."""
-    # Masking can make different records read the same (two truncated lines differing only
-    # in a redacted name): number identical masked records within a file, so none collide.
-    order = F.col(RECORD_ORDER) if RECORD_ORDER in df.columns else F.col(RAW_TEXT)
-    occurrence = (
-        F.row_number().over(Window.partitionBy(SOURCE_FILE, RAW_TEXT).orderBy(order)).cast("string")
-    )
+    identifies the same record of the same file across re-runs.
+
+    In bronze the id hashes the record as received (``RECORD_ORDER``), not as masked, so a
+    new PII key does not make an old record look new; with the lake-relative source file
+    it depends on neither the lake's location nor the key. Identical lines of one file
+    are numbered, so none collide."""
+    text = F.col(RECORD_ORDER) if RECORD_ORDER in df.columns else F.col(RAW_TEXT)
+    occurrence = F.row_number().over(Window.partitionBy(SOURCE_FILE, text).orderBy(text))
     return df.select(
-        F.sha2(F.concat_ws("\n", F.col(SOURCE_FILE), F.col(RAW_TEXT), occurrence), 256).alias(
+        F.sha2(F.concat_ws("\n", F.col(SOURCE_FILE), text, occurrence.cast("string")), 256).alias(
             RECORD_ID
         ),
         F.col(REASONS).alias(REASON_CODES),
