@@ -99,4 +99,4 @@ def test_removed_or_retyped_column_is_refused_before_reading(spark, tmp_path):
 
     shutil.move(tmp_path / "raw-aside", tmp_path / "raw")
     done = _run(spark, contract_from(retyped), tmp_path, full_refresh=True)
-    assert done.rows_quarantined == 1  # "emea" is no int: the migration quarantines it
+    assert done.quarantined == 1  # "emea" is no int: the migration quarantines it

@@ -25,7 +25,7 @@ def test_moved_lake_reruns_without_changes(spark, tmp_path, contracts):
     land(first, "assessments", "a.jsonl", "\n".join(json.dumps(r) for r in RECORDS) + "\n")
     contract = contracts["assessments"]
     done = raw_to_bronze.run(spark, context(contract, first))
-    assert (done.rows_written, done.rows_quarantined) == (1, 1)
+    assert (done.accepted, done.quarantined) == (1, 1)
     moved = tmp_path / "elsewhere" / "two"
     shutil.copytree(first, moved)
     again = raw_to_bronze.run(spark, context(contract, moved))
@@ -98,7 +98,7 @@ def test_another_pii_key_is_refused_before_reading_until_rotated(spark, tmp_path
     rotated = raw_to_bronze.run(
         spark, replace(context(contract, tmp_path), pii_key=new, rotate_pii_key=True)
     )
-    assert (rotated.rows_written, rotated.rows_quarantined) == (1, 1)
+    assert (rotated.accepted, rotated.quarantined) == (1, 1)
     bronze = spark.read.format("delta").load(bronze_path)
     assert bronze.count() == 1 and bronze.first()["user_id"] != hashed
     for path in (bronze_path, str(tmp_path / "bronze/_quarantine/assessments")):
