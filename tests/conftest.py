@@ -32,6 +32,18 @@ def contracts() -> dict[str, DatasetContract]:
     return load_contracts(ROOT / "schemas")
 
 
+@pytest.fixture(scope="session")
+def demo_lake(
+    spark: SparkSession,
+    contracts: dict[str, DatasetContract],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """A small lake through all three stages, as ``make demo`` leaves it; read-only."""
+    from demo_lake import build_demo_lake
+
+    return build_demo_lake(spark, contracts, tmp_path_factory.mktemp("demo") / "lake")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
