@@ -53,6 +53,14 @@ class CatalogError(GluelakeError):
     """The Glue Data Catalog or Athena API refused a request or ended in an unexpected state."""
 
 
+class StorageError(GluelakeError):
+    """A file of the lake could not be written, moved or removed."""
+
+    def __init__(self, location: str, problem: str) -> None:
+        self.location, self.problem = location, problem
+        super().__init__(f"{location}: {problem}")
+
+
 class SuiteError(GluelakeError):
     """An expectation suite (expectations/<zone>/<table>.json) is missing, malformed, or names
     a column, severity or table the contract does not have."""
@@ -64,3 +72,11 @@ class SuiteError(GluelakeError):
 
 class DeployError(GluelakeError):
     """Deploying to AWS failed: an upload, a Glue or S3 request, or an immutable version."""
+
+
+def first_line(error: BaseException | str, *, limit: int = 500) -> str:
+    """An error in one line for a message: the first line of its text (Spark's and Great
+    Expectations' run to pages), else the exception's type name."""
+    lines = str(error).strip().splitlines()
+    fallback = "exception" if isinstance(error, str) else type(error).__name__
+    return (lines[0].strip() if lines else fallback)[:limit]

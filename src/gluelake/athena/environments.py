@@ -4,14 +4,14 @@ Athena workgroup and result location, region."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gluelake.errors import ConfigError
 from gluelake.paths import default_environments_file
+from gluelake.yamlfile import load_yaml
 
 # Athena and Glue database names: lower case letters, digits, underscores.
 _DATABASE_PREFIX = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -79,12 +79,7 @@ def _environment(file: str, name: str, raw: Any) -> Environment:
 def load_environments(path: str | Path | None = None) -> dict[str, Environment]:
     """All environments of the file, in file order; ConfigError names the bad field."""
     file = Path(path) if path is not None else default_environments_file()
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    doc = load_yaml(file, lambda problem: ConfigError(f"{file}: {problem}"))
     if not isinstance(doc, dict) or not isinstance(doc.get("environments"), dict):
         raise ConfigError(f"{file}: expected a top-level 'environments' mapping")
     envs = {str(n): _environment(str(file), str(n), raw) for n, raw in doc["environments"].items()}
@@ -96,7 +91,11 @@ def load_environments(path: str | Path | None = None) -> dict[str, Environment]:
 
 
 def environment(name: str, path: str | Path | None = None) -> Environment:
-    envs = load_environments(path)
+    return select_environment(load_environments(path), name)
+
+
+def select_environment(envs: Mapping[str, Environment], name: str) -> Environment:
+    """``envs[name]``; ConfigError lists the defined environments."""
     if name not in envs:
         raise ConfigError(f"unknown environment {name!r}; defined: {sorted(envs)}")
     return envs[name]

@@ -15,7 +15,7 @@ from gluelake.athena.definitions import athena_tables
 from gluelake.athena.environments import Environment
 from gluelake.athena.transpile import database_map, to_spark_sql
 from gluelake.contracts.model import DatasetContract
-from gluelake.errors import AthenaError
+from gluelake.errors import AthenaError, first_line
 from gluelake.io.catalog_views import LakeTable, Registration, register_tables
 from gluelake.io.layout import LakeLayout
 
@@ -73,8 +73,9 @@ def run_query(
     try:
         return spark.sql(sql)
     except Exception as exc:  # Spark's AnalysisException names the missing table or column
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise AthenaError(f"{query.source}: Spark could not run the query: {first}") from None
+        raise AthenaError(
+            f"{query.source}: Spark could not run the query: {first_line(exc)}"
+        ) from None
 
 
 def _cell(value: Any) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gluelake.contracts import DatasetContract, load_contracts
-from gluelake.errors import ConfigError
+from gluelake.contracts import DatasetContract, find_contract, load_contracts
 from gluelake.paths import default_schemas_dir
 
 
@@ -32,11 +31,8 @@ def contracts_from(args: argparse.Namespace) -> dict[str, DatasetContract]:
 
 def contract_from(args: argparse.Namespace) -> DatasetContract:
     """The contract named by ``--dataset``/``dataset``; ConfigError lists the known ones."""
-    contracts = contracts_from(args)
-    contract = contracts.get(args.dataset)
-    if contract is None:
-        raise ConfigError(f"no contract for dataset {args.dataset!r}; found {sorted(contracts)}")
-    return contract
+    source = args.schemas_dir or default_schemas_dir()
+    return find_contract(load_contracts(source), args.dataset, source=source)
 
 
 def add_environments(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,7 @@
 """Dataset contracts: the one description of a dataset that drives enforcement, PII policy,
 quality suites and Athena DDL. Loaded from ``schemas/*.yaml`` into frozen dataclasses."""
 
-from gluelake.contracts.load import load_contract, load_contracts
+from gluelake.contracts.load import find_contract, load_contract, load_contracts
 from gluelake.contracts.model import (
     Aggregate,
     Column,
@@ -34,6 +34,7 @@ __all__ = [
     "Transition",
     "ZoneRetention",
     "ZoneSpec",
+    "find_contract",
     "load_contract",
     "load_contracts",
 ]

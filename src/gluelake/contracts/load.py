@@ -49,7 +49,8 @@ from gluelake.contracts.model import (
     ZoneSpec,
 )
 from gluelake.contracts.types import is_numeric, parse_type
-from gluelake.errors import ContractError
+from gluelake.errors import ConfigError, ContractError
+from gluelake.yamlfile import load_yaml
 
 if TYPE_CHECKING:
     from gluelake.contracts.tables import ColumnSpec
@@ -719,12 +720,7 @@ def load_contract(path: str | Path) -> DatasetContract:
     """Read one ``schemas/<dataset>.yaml``; the dataset name must match the file name."""
     p = Path(path)
     file = str(p)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContractError(file, "(file)", f"cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ContractError(file, "(file)", f"not valid YAML: {exc}") from None
+    doc = load_yaml(p, lambda problem: ContractError(file, "(file)", problem))
     contract = parse_contract(doc, file)
     if contract.name != p.stem:
         raise ContractError(
@@ -837,3 +833,15 @@ def resolve_each(
     for name in contracts:
         visit(name)
     return {n: done[n] for n in contracts if n in done}, [e for e in failed.values() if e]
+
+
+def find_contract(
+    contracts: Mapping[str, DatasetContract], dataset: str, *, source: str | Path
+) -> DatasetContract:
+    """The contract of ``dataset``; ConfigError names the folder and the known datasets."""
+    contract = contracts.get(dataset)
+    if contract is None:
+        raise ConfigError(
+            f"no contract for dataset {dataset!r} in {source}; found {sorted(contracts)}"
+        )
+    return contract

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
+from gluelake.errors import ContractError
+
 PiiKind = Literal["hash", "redact", "mask_email", "partial", "generalize", "drop", "scrub"]
 Generalization = Literal["age_band", "month", "ipv4_24"]
 DriftPolicy = Literal["reject", "ignore", "rescue"]
@@ -339,7 +341,9 @@ class DatasetContract:
         for col in self.columns:
             if col.name == name:
                 return col
-        raise KeyError(f"dataset {self.name!r} has no column {name!r}")
+        raise ContractError(
+            self.file, "columns", f"no column {name!r}; declared: {list(self.column_names)}"
+        )
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -353,7 +357,8 @@ class DatasetContract:
         for name, spec in self.zones:
             if name == zone:
                 return spec
-        raise KeyError(f"dataset {self.name!r} has no {zone} zone in {self.file}")
+        declared = [n for n, _ in self.zones]
+        raise ContractError(self.file, "zones", f"no {zone} zone; declared: {declared}")
 
     def has_zone(self, zone: str) -> bool:
         return any(name == zone for name, _ in self.zones)

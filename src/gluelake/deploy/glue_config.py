@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import ConfigError
 from gluelake.paths import SCRIPT_VERSION
+from gluelake.yamlfile import load_yaml
 
 GLUE_VERSION = "5.1"
 # Stages in pipeline order, each with the zone it writes.
@@ -93,10 +92,7 @@ class GlueConfig:
 
 
 def _yaml(path: Path) -> dict[str, Any]:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot load: {exc}") from None
+    doc = load_yaml(path, lambda problem: ConfigError(f"{path}: {problem}"))
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     return doc

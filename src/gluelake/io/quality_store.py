@@ -13,7 +13,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 
 from gluelake.contracts.tables import TableSpec, quality_results_table
-from gluelake.errors import SourceError
+from gluelake.errors import SourceError, StorageError, first_line
 from gluelake.io.layout import LakeLayout
 from gluelake.io.tables import read_table
 
@@ -100,7 +100,9 @@ def _move_data_files(spark: SparkSession, source: str, target: str) -> None:
         destination = hadoop_path(f"{target}/{name[len(prefix) :]}")
         fs.mkdirs(destination.getParent())
         if not fs.rename(status.getPath(), destination):
-            raise OSError(f"could not move {name} to {destination.toString()}")
+            raise StorageError(
+                name, f"could not move it into the quality-results table at {target}"
+            )
     fs.delete(root, True)
 
 
@@ -114,10 +116,6 @@ def store_validation(
     write_text(spark, json_path, validation.to_json())
     write_text(spark, html_path, html)
     return StoredResults(json_path, html_path, append_results(spark, layout, validation))
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def read_sample(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
@@ -136,7 +134,7 @@ def read_sample(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
         if name.endswith((".json", ".jsonl", ".ndjson")) or local.is_dir():
             return reader.json(path)
     except AnalysisException as exc:
-        raise SourceError(table.dataset, path, f"cannot read sample: {_first_line(exc)}") from None
+        raise SourceError(table.dataset, path, f"cannot read sample: {first_line(exc)}") from None
     raise SourceError(
         table.dataset, path, "expected a Delta or Parquet folder, .parquet, .json(l) or .csv"
     )

@@ -19,7 +19,7 @@ from pyspark.sql import functions as F
 from gluelake import logs
 from gluelake.contracts.tables import TableSpec
 from gluelake.contracts.types import parse_type
-from gluelake.errors import SourceError, WriteConflictError
+from gluelake.errors import SourceError, WriteConflictError, first_line
 
 log = logs.get_logger(__name__)
 T_ = TypeVar("T_")
@@ -134,9 +134,8 @@ def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
             return spark.read.format("delta").load(path)
         return spark.read.parquet(path)
     except AnalysisException as exc:
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise SourceError(
-            table.dataset, path, f"cannot read {table.zone} table {table.name}: {first_line}"
+            table.dataset, path, f"cannot read {table.zone} table {table.name}: {first_line(exc)}"
         ) from None
 
 

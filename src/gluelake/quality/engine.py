@@ -14,6 +14,7 @@ from typing import Any
 
 from pyspark.sql import DataFrame
 
+from gluelake.errors import first_line
 from gluelake.quality.baseline import NOW_PARAMETER
 from gluelake.quality.masking import display_value
 from gluelake.quality.results import CRITICAL, ExpectationOutcome, Validation
@@ -194,8 +195,7 @@ def _error(info: Any) -> str | None:
     infos: Iterable[Any] = [info] if "raised_exception" in info else info.values()
     for item in infos:
         if isinstance(item, Mapping) and item.get("raised_exception"):
-            message = str(item.get("exception_message") or "exception").strip()
-            return message.splitlines()[0] if message else "exception"
+            return first_line(str(item.get("exception_message") or ""))
     return None
 
 

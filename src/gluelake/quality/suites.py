@@ -26,8 +26,7 @@ def gated_tables(contract: DatasetContract, zone: str) -> list[TableSpec]:
     """The tables a stage of ``zone`` publishes behind a gate: the zone's data table, or in
     gold each aggregate (and year-over-year) table. Suites are per table, so gold has one
     file per aggregate table, e.g. ``expectations/gold/emissions_monthly.json``."""
-    if not contract.has_zone(zone):
-        raise KeyError(f"dataset {contract.name!r} has no {zone} zone in {contract.file}")
+    contract.zone(zone)  # ContractError when the contract has no such zone
     if zone == "gold":
         return aggregate_tables(contract)
     return [zone_table(contract, zone)]
@@ -254,6 +253,8 @@ def _gx_load(doc: Mapping[str, Any], file: str) -> None:
         where = "suite"
         gx.ExpectationSuite(**kwargs)
     except Exception as exc:  # GX raises pydantic, KeyError and its own errors alike
+        # pydantic's first line only names the model ("1 validation error for ..."); the
+        # next two say which field and why, so this message keeps three lines.
         text = str(exc).strip()
         first = " ".join(text.splitlines()[:3]) if text else type(exc).__name__
         raise SuiteError(file, f"{where}: Great Expectations cannot load it: {first}") from None

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from pyspark.sql import SparkSession
 
 from gluelake import logs
-from gluelake.contracts import DatasetContract, load_contracts
-from gluelake.errors import ConfigError, GateFailed, GluelakeError
+from gluelake.contracts import DatasetContract, find_contract, load_contracts
+from gluelake.errors import ConfigError, GateFailed, GluelakeError, first_line
 from gluelake.io.config_files import local_folder
 from gluelake.io.layout import LakeLayout
 from gluelake.paths import default_schemas_dir
@@ -111,12 +111,7 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
 
 
 def _contract(args: JobArgs, contracts: dict[str, DatasetContract], zone: str) -> DatasetContract:
-    contract = contracts.get(args.dataset)
-    if contract is None:
-        raise ConfigError(
-            f"no contract for dataset {args.dataset!r} in {args.schemas_dir}; "
-            f"found {sorted(contracts)}"
-        )
+    contract = find_contract(contracts, args.dataset, source=args.schemas_dir)
     if not contract.has_zone(zone):
         raise ConfigError(f"dataset {args.dataset!r} has no {zone} zone ({contract.file})")
     return contract
@@ -175,11 +170,11 @@ def main(stage: str, job_version: str, argv: Sequence[str]) -> int:
         )
         return EXIT_ERROR
     except Exception as exc:  # a bug or an infrastructure failure: still exit 2, not 1
-        first_line = logs.sanitise((str(exc).strip().splitlines() or [""])[0][:500])
+        reason = logs.sanitise(first_line(exc))
         log.error(
             "stage.crashed",
             exc_info=True,
-            extra={"fields": {"stage": stage, "error": type(exc).__name__, "reason": first_line}},
+            extra={"fields": {"stage": stage, "error": type(exc).__name__, "reason": reason}},
         )
         return EXIT_ERROR
     return EXIT_OK

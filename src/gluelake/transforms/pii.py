@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import get_args
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from gluelake.columns import RAW_FIELDS, RAW_TEXT, RECORD_ORDER, RESCUED
-from gluelake.contracts.model import DatasetContract, PiiPolicy
+from gluelake.contracts.model import DatasetContract, PiiKind, PiiPolicy
 from gluelake.contracts.privacy import DEFAULT_PERSONAL_FIELD_NAMES
 from gluelake.errors import ConfigError
 
@@ -174,7 +175,10 @@ def mask(
             if policy.generalize_to == "month":
                 return month_of(value, keep_date_type=type_text == "date")
             return ipv4_network(value)
-    raise AssertionError(policy.kind)
+    raise ConfigError(
+        f"unknown PII policy {policy.kind!r} ({policy.pii_class}); "
+        f"expected one of {list(get_args(PiiKind))}"
+    )
 
 
 def _mask_raw_text(text: Column, contract: DatasetContract) -> Column:

@@ -12,16 +12,14 @@ from gluelake.errors import AthenaError, ConfigError
 
 
 def _query(args: argparse.Namespace) -> int:
-    from gluelake.athena.environments import load_environments
+    from gluelake.athena.environments import load_environments, select_environment
     from gluelake.athena.runner import read_query, register_lake, run_query
     from gluelake.cli.output import emit
     from gluelake.session import build_local_session
 
     query = read_query(args.file_or_sql)
     environments = load_environments(args.environments)
-    if args.env not in environments:
-        raise ConfigError(f"unknown environment {args.env!r}; defined: {sorted(environments)}")
-    target = environments[args.env]
+    target = select_environment(environments, args.env)
     if "://" not in args.lake_root and not Path(args.lake_root).is_dir():
         raise ConfigError(f"lake root {args.lake_root} does not exist: run `make demo` first")
     spark = build_local_session()
