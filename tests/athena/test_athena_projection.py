@@ -23,12 +23,6 @@ def test_integer_properties() -> None:
         ("projection.month.type", "integer"),
         ("projection.month.range", "1,12"),
     )
-    assert IntegerProjection("hour", 0, 23, digits=2, interval=1).properties() == (
-        ("projection.hour.type", "integer"),
-        ("projection.hour.range", "0,23"),
-        ("projection.hour.interval", "1"),
-        ("projection.hour.digits", "2"),
-    )
 
 
 def test_date_properties() -> None:

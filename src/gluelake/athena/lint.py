@@ -5,7 +5,7 @@ directory written under a local lake against the template and the projected valu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,6 @@ from gluelake.errors import AthenaError
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _INTEGER = re.compile(r"^-?\d+$")
-_TYPES = ("integer", "date", "enum", "injected")
 
 
 @dataclass(frozen=True)
@@ -166,6 +165,54 @@ def _template_columns(template: str) -> list[str]:
     return _PLACEHOLDER.findall(template)
 
 
+def _check_injected(t: ProjectedTable, col: str) -> Iterator[LintIssue]:
+    return iter(())  # the query supplies the value: nothing to check statically
+
+
+# Projection type -> the checks of its settings; a new projection type is one entry here.
+_CHECKS: dict[str, Callable[[ProjectedTable, str, datetime], Iterator[LintIssue]]] = {
+    "integer": lambda t, col, _now: _check_integer(t, col),
+    "date": _check_date,
+    "enum": lambda t, col, _now: _check_enum(t, col),
+    "injected": lambda t, col, _now: _check_injected(t, col),
+}
+
+
+def _check_column(t: ProjectedTable, col: str, now: datetime) -> Iterator[LintIssue]:
+    kind = t.prop(f"projection.{col}.type")
+    check = _CHECKS.get(kind) if kind is not None else None
+    if kind is None:
+        yield _issue(
+            t,
+            f"projection.{col}.type",
+            f"partition column {col!r} is not projected; Athena fails with "
+            "'missing projection configuration'",
+        )
+    elif check is None:
+        yield _issue(
+            t, f"projection.{col}.type", f"expected one of {tuple(_CHECKS)}, found {kind!r}"
+        )
+    else:
+        yield from check(t, col, now)
+
+
+def _check_template(t: ProjectedTable, template: str) -> Iterator[LintIssue]:
+    key = "storage.location.template"
+    named = _template_columns(template)
+    for col in t.partition_columns:
+        if col not in named:
+            yield _issue(
+                t,
+                key,
+                f"does not name partition column {col!r} (expected ${{{col}}} in {template!r})",
+            )
+    for col in named:
+        if col not in t.partition_columns:
+            yield _issue(t, key, f"names ${{{col}}}, which is not a partition column")
+    if not template.startswith(t.location):
+        yield _issue(t, key, f"does not start with the table location {t.location!r}")
+
+
 def lint_static(t: ProjectedTable, now: datetime | None = None) -> list[LintIssue]:
     """Projection settings of one table; Delta and unprojected tables have none to check."""
     now = now or datetime.now(UTC)
@@ -182,26 +229,7 @@ def lint_static(t: ProjectedTable, now: datetime | None = None) -> list[LintIssu
             )
         )
     for col in t.partition_columns:
-        kind = t.prop(f"projection.{col}.type")
-        if kind is None:
-            issues.append(
-                _issue(
-                    t,
-                    f"projection.{col}.type",
-                    f"partition column {col!r} is not projected; Athena fails with "
-                    "'missing projection configuration'",
-                )
-            )
-        elif kind not in _TYPES:
-            issues.append(
-                _issue(t, f"projection.{col}.type", f"expected one of {_TYPES}, found {kind!r}")
-            )
-        elif kind == "integer":
-            issues += _check_integer(t, col)
-        elif kind == "date":
-            issues += _check_date(t, col, now)
-        elif kind == "enum":
-            issues += _check_enum(t, col)
+        issues += _check_column(t, col, now)
     projected = {
         k.split(".")[1]
         for k, _ in t.properties
@@ -213,34 +241,7 @@ def lint_static(t: ProjectedTable, now: datetime | None = None) -> list[LintIssu
         )
     template = t.prop("storage.location.template")
     if template is not None:
-        named = _template_columns(template)
-        for col in t.partition_columns:
-            if col not in named:
-                issues.append(
-                    _issue(
-                        t,
-                        "storage.location.template",
-                        f"does not name partition column {col!r} "
-                        f"(expected ${{{col}}} in {template!r})",
-                    )
-                )
-        for col in named:
-            if col not in t.partition_columns:
-                issues.append(
-                    _issue(
-                        t,
-                        "storage.location.template",
-                        f"names ${{{col}}}, which is not a partition column",
-                    )
-                )
-        if not template.startswith(t.location):
-            issues.append(
-                _issue(
-                    t,
-                    "storage.location.template",
-                    f"does not start with the table location {t.location!r}",
-                )
-            )
+        issues += _check_template(t, template)
     return issues
 
 

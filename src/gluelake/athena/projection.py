@@ -33,18 +33,11 @@ DATE_INTERVAL_UNITS = (
 class IntegerProjection:
     column: str
     low: int
-    high: int
-    digits: int | None = None  # zero-padding width, only where the writer pads
-    interval: int | None = None
+    high: int  # Spark writes month=3, not month=03: no digits (zero padding) needed
 
     def properties(self) -> tuple[tuple[str, str], ...]:
         p = f"projection.{self.column}"
-        props = [(f"{p}.type", "integer"), (f"{p}.range", f"{self.low},{self.high}")]
-        if self.interval is not None:
-            props.append((f"{p}.interval", str(self.interval)))
-        if self.digits is not None:
-            props.append((f"{p}.digits", str(self.digits)))
-        return tuple(props)
+        return ((f"{p}.type", "integer"), (f"{p}.range", f"{self.low},{self.high}"))
 
 
 @dataclass(frozen=True)

@@ -313,7 +313,9 @@ def _event_years(r: _Reader, raw: Any) -> YearRange:
     return YearRange(first, last)
 
 
-def parse_contract(doc: Any, file: str) -> DatasetContract:
+# One pass over the top-level fields in file order: each check uses the fields parsed before
+# it (keys need columns, zones need partitions, aggregates need the silver shape).
+def parse_contract(doc: Any, file: str) -> DatasetContract:  # noqa: C901, PLR0915
     """Validate one parsed YAML document; raises ContractError naming file and field."""
     r = _Reader(file)
     m = r.mapping(doc, "(top level)", _TOP)

@@ -15,7 +15,6 @@ SourceFormat = Literal["json", "csv"]
 TableFormat = Literal["delta", "parquet"]
 MeasureFn = Literal["sum", "count", "count_distinct", "min", "max", "avg"]
 TimeGrain = Literal["day", "month", "year", "none"]
-Severity = Literal["critical", "warning"]
 StorageClass = Literal[
     "STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
 ]
@@ -92,16 +91,6 @@ class Constraints:
     max: Decimal | None = None
     pattern: str | None = None
     not_future: bool = False
-
-    @property
-    def is_empty(self) -> bool:
-        return (
-            self.allowed is None
-            and self.min is None
-            and self.max is None
-            and self.pattern is None
-            and not self.not_future
-        )
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def write_text(spark: SparkSession, uri: str, text: str) -> None:
     jvm = spark.sparkContext._jvm
     assert jvm is not None
     target = jvm.org.apache.hadoop.fs.Path(uri)
-    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     stream = fs.create(target, True)
     try:
         stream.write(bytearray(text.encode("utf-8")))

@@ -79,10 +79,6 @@ class ExpectationsGate:
         self._suites = {s.table.name: s for s in suites}
         self._runner = SuiteRunner(suites)
 
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return tuple(self._suites)
-
     def check(
         self,
         df: DataFrame,

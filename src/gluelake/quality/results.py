@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 CRITICAL = "critical"
-WARNING = "warning"
 
 
 @dataclass(frozen=True)

@@ -80,12 +80,8 @@ def declared_reads(
 
 @dataclass(frozen=True)
 class ExpectationRef:
-    """What the gate needs to know about one expectation before running it."""
+    """What the gate needs to know about one checked expectation before running it."""
 
-    index: int
-    type: str
-    columns: tuple[str, ...]  # columns of the validated table it checks
-    severity: str
     views: tuple[str, ...] = ()  # related-table views its query joins
 
 
@@ -129,7 +125,6 @@ def _ref(
         raise SuiteError(
             file, f"{where} ({kind}): severity {severity!r} is not one of {list(SEVERITIES)}"
         )
-    named: list[str] = []
     for key in (*_COLUMN_KWARGS, *_COLUMN_LIST_KWARGS):
         if key not in kwargs:
             continue
@@ -143,8 +138,6 @@ def _ref(
                 f"{where} ({kind}): kwargs.{key} names column(s) {missing} that the table "
                 f"does not have; columns: {list(columns)}",
             )
-        if key != "column_set":  # column_set is the expected shape, not the checked values
-            named += values
     used_views: list[str] = []
     query = kwargs.get(_QUERY_KWARG)
     if isinstance(query, str):
@@ -157,9 +150,7 @@ def _ref(
                     f'meta.{READS_KEY}, e.g. ["silver.<dataset>"])',
                 )
             used_views.append(name)
-    return ExpectationRef(
-        index, kind, tuple(dict.fromkeys(named)), severity, tuple(dict.fromkeys(used_views))
-    )
+    return ExpectationRef(tuple(dict.fromkeys(used_views)))
 
 
 def _query_tables(file: str, where: str, query: str) -> list[str]:

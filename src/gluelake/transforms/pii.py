@@ -224,7 +224,7 @@ def mask_pii(
     record costs more than the rest of the masking, and only quarantined rows keep it."""
     pii = contract.pii_columns
     masked = {
-        c.name: mask(F.col(c.name), c.pii, key, type_text=c.type)  # type: ignore[arg-type]
+        c.name: mask(F.col(c.name), c.pii, key, type_text=c.type)
         for c in pii
         if c.pii is not None and c.pii.kind != "drop"
     }
