@@ -9,15 +9,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from gluelake.athena.ddl import create_database, drop_table, render, statement_of
 from gluelake.athena.environments import Environment
 from gluelake.athena.lint import parse_ddl
-from gluelake.catalog.clients import aws_client
 from gluelake.errors import CatalogError, ConfigError
+
+if TYPE_CHECKING:
+    from mypy_boto3_athena import AthenaClient
+    from mypy_boto3_athena.type_defs import QueryExecutionStatusTypeDef
 
 CATALOG = "AwsDataCatalog"
 _DONE = ("SUCCEEDED", "FAILED", "CANCELLED")
@@ -36,10 +39,6 @@ class StatementResult:
     query_execution_id: str
     state: str
     reason: str = ""
-
-
-def athena_client(env: Environment, endpoint_url: str | None = None) -> Any:
-    return aws_client("athena", env, endpoint_url)
 
 
 def ddl_statements(env: Environment, ddl_dir: Path) -> list[Statement]:
@@ -65,12 +64,13 @@ def ddl_statements(env: Environment, ddl_dir: Path) -> list[Statement]:
     return statements
 
 
-def _wait(athena: Any, query_id: str, timeout_seconds: float) -> dict[str, Any]:
+def _wait(
+    athena: AthenaClient, query_id: str, timeout_seconds: float
+) -> QueryExecutionStatusTypeDef:
     deadline, delay = time.monotonic() + timeout_seconds, 0.2
     while True:
-        status: dict[str, Any] = athena.get_query_execution(QueryExecutionId=query_id)[
-            "QueryExecution"
-        ]["Status"]
+        execution = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
+        status = execution["Status"]
         if status["State"] in _DONE:
             return status
         if time.monotonic() > deadline:
@@ -82,7 +82,10 @@ def _wait(athena: Any, query_id: str, timeout_seconds: float) -> dict[str, Any]:
 
 
 def apply_ddl(
-    athena: Any, env: Environment, statements: Sequence[Statement], timeout_seconds: float = 300
+    athena: AthenaClient,
+    env: Environment,
+    statements: Sequence[Statement],
+    timeout_seconds: float = 300,
 ) -> list[StatementResult]:
     """Run the statements one by one; stops at the first that does not succeed."""
     results = []

@@ -1,14 +1,28 @@
-"""boto3 clients for one environment. ``endpoint_url`` (or ``AWS_ENDPOINT_URL``, which
-boto3 reads itself) points them at a local moto server in tests."""
+"""boto3 clients for one environment, typed with the ``mypy-boto3`` stubs. ``endpoint_url``
+(or ``AWS_ENDPOINT_URL``, which boto3 reads itself) points them at a local moto server in tests."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import boto3
 
 from gluelake.athena.environments import Environment
 
+if TYPE_CHECKING:
+    from mypy_boto3_athena import AthenaClient
+    from mypy_boto3_glue import GlueClient
 
-def aws_client(service: str, env: Environment, endpoint_url: str | None = None) -> Any:
-    return boto3.client(service, region_name=env.region, endpoint_url=endpoint_url or None)
+
+def glue_client(env: Environment, endpoint_url: str | None = None) -> GlueClient:
+    client: GlueClient = boto3.client(
+        "glue", region_name=env.region, endpoint_url=endpoint_url or None
+    )
+    return client
+
+
+def athena_client(env: Environment, endpoint_url: str | None = None) -> AthenaClient:
+    client: AthenaClient = boto3.client(
+        "athena", region_name=env.region, endpoint_url=endpoint_url or None
+    )
+    return client

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -20,6 +20,9 @@ from gluelake.athena.environments import CATALOG_ZONES, Environment
 from gluelake.athena.types import contract_glue_type
 from gluelake.contracts.tables import ColumnSpec
 from gluelake.errors import CatalogError
+
+if TYPE_CHECKING:
+    from mypy_boto3_glue import GlueClient
 
 Action = Literal["create_database", "create_table", "update_table", "unchanged", "unmanaged"]
 # Table parameters this sync owns; any other parameter found on a table is kept as is.
@@ -103,26 +106,26 @@ def _call(what: str, fn: Any, **kwargs: Any) -> Any:
         raise CatalogError(f"{what}: {exc.response['Error'].get('Message', exc)}") from None
 
 
-def _get_table(glue: Any, database: str, name: str) -> dict[str, Any] | None:
+def _get_table(glue: GlueClient, database: str, name: str) -> dict[str, Any] | None:
     try:
-        return glue.get_table(DatabaseName=database, Name=name)["Table"]  # type: ignore[no-any-return]
+        return dict(glue.get_table(DatabaseName=database, Name=name)["Table"])
+    except glue.exceptions.EntityNotFoundException:
+        return None
     except ClientError as exc:
-        if exc.response["Error"]["Code"] == "EntityNotFoundException":
-            return None
         raise CatalogError(f"get table {database}.{name}: {exc}") from None
 
 
-def _database_exists(glue: Any, name: str) -> bool:
+def _database_exists(glue: GlueClient, name: str) -> bool:
     try:
         glue.get_database(Name=name)
         return True
+    except glue.exceptions.EntityNotFoundException:
+        return False
     except ClientError as exc:
-        if exc.response["Error"]["Code"] == "EntityNotFoundException":
-            return False
         raise CatalogError(f"get database {name}: {exc}") from None
 
 
-def _table_names(glue: Any, database: str) -> set[str]:
+def _table_names(glue: GlueClient, database: str) -> set[str]:
     names: set[str] = set()
     for page in glue.get_paginator("get_tables").paginate(DatabaseName=database):
         names.update(t["Name"] for t in page["TableList"])
@@ -130,7 +133,7 @@ def _table_names(glue: Any, database: str) -> set[str]:
 
 
 def sync_catalog(
-    glue: Any, env: Environment, tables: Iterable[AthenaTable], dry_run: bool = False
+    glue: GlueClient, env: Environment, tables: Iterable[AthenaTable], dry_run: bool = False
 ) -> list[Change]:
     """Bring the catalog to the contracts' state; with ``dry_run`` only report the plan."""
     tables = list(tables)

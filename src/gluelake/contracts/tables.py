@@ -4,11 +4,12 @@ statically from the contract so Athena DDL, the Glue catalog and the writers agr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from pyspark.sql import types as T
 
 from gluelake import columns as fw
-from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
+from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure, TableFormat
 from gluelake.contracts.types import parse_type
 from gluelake.errors import ContractError
 
@@ -32,6 +33,10 @@ QUALITY_RESULTS_PARTITIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+TableZone = Literal["bronze", "silver", "gold", "quality"]
+TableKind = Literal["data", "quarantine", "aggregate", "year_over_year", "quality_results"]
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     name: str
@@ -45,14 +50,14 @@ class TableSpec:
     """One physical table. ``columns`` excludes partition columns, as Hive DDL does."""
 
     name: str
-    zone: str  # bronze | silver | gold | quality
+    zone: TableZone
     dataset: str
-    format: str  # delta | parquet
+    format: TableFormat
     path: str  # relative to the lake root
     columns: tuple[ColumnSpec, ...]
     partitions: tuple[ColumnSpec, ...] = ()
     description: str = ""
-    kind: str = "data"  # data | quarantine | aggregate | year_over_year | quality_results
+    kind: TableKind = "data"
 
     @property
     def all_columns(self) -> tuple[ColumnSpec, ...]:
@@ -207,12 +212,12 @@ def aggregate_tables(contract: DatasetContract) -> list[TableSpec]:
 
 def zone_table(contract: DatasetContract, zone: str) -> TableSpec:
     """The main data table of a dataset in bronze or silver."""
-    spec = contract.zone(zone)
+    spec = contract.zone(zone)  # ContractError unless the contract declares the zone
     cols = bronze_columns(contract) if zone == "bronze" else silver_columns(contract)
     parts = [c for c in cols if c.name in spec.partition_by]
     data = [c for c in cols if c.name not in spec.partition_by]
     return TableSpec(
-        name=contract.name, zone=zone, dataset=contract.name, format=spec.format,
+        name=contract.name, zone=cast(TableZone, zone), dataset=contract.name, format=spec.format,
         path=f"{zone}/{contract.name}", columns=tuple(data), partitions=tuple(parts),
         description=contract.description,
     )  # fmt: skip
@@ -220,7 +225,8 @@ def zone_table(contract: DatasetContract, zone: str) -> TableSpec:
 
 def quarantine_table(contract: DatasetContract, zone: str) -> TableSpec:
     return TableSpec(
-        name=f"{contract.name}_quarantine", zone=zone, dataset=contract.name, format="delta",
+        name=f"{contract.name}_quarantine", zone=cast(TableZone, zone), dataset=contract.name,
+        format="delta",
         path=f"{zone}/_quarantine/{contract.name}", columns=tuple(_specs(fw.typed(fw.QUARANTINE))),
         description=f"{contract.name} rows rejected in {zone}, with reasons", kind="quarantine",
     )  # fmt: skip

@@ -60,7 +60,8 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _apply(args: argparse.Namespace) -> int:
-    from gluelake.catalog.athena_apply import apply_ddl, athena_client, ddl_statements
+    from gluelake.catalog.athena_apply import apply_ddl, ddl_statements
+    from gluelake.catalog.clients import athena_client
 
     env = environment(args.env, args.environments)
     statements = ddl_statements(env, args.ddl_dir or default_ddl_dir())

@@ -13,12 +13,12 @@ from gluelake.errors import CatalogError
 def _sync(args: argparse.Namespace) -> int:
     from gluelake.athena.definitions import athena_tables
     from gluelake.athena.environments import environment
-    from gluelake.catalog.clients import aws_client
+    from gluelake.catalog.clients import glue_client
     from gluelake.catalog.glue_sync import sync_catalog
 
     env = environment(args.env, args.environments)
     tables = athena_tables(env, contracts_from(args))
-    glue = aws_client("glue", env, args.endpoint_url)
+    glue = glue_client(env, args.endpoint_url)
     try:
         changes = sync_catalog(glue, env, tables, dry_run=args.dry_run)
     except BotoCoreError as exc:  # no credentials, endpoint unreachable, ...
