@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 _CONFIGURED = False
-_HASH_PADS = re.compile(r"(?i)[0-9a-f]{128}")
+# Pad literals of the keyed hash are 128 hex characters: never log them (Spark's
+# spark.sql.redaction.string.regex in session.py uses the same pattern).
+HASH_PAD_PATTERN = r"(?i)[0-9a-f]{128}"
+_HASH_PADS = re.compile(HASH_PAD_PATTERN)
 # What an error's text may quote from the data: Spark and Python put values in single
 # quotes ('S2'), JSON records in double quotes, and contact details anywhere. Type and
 # identifier names in double quotes ("STRING", "DECIMAL(16,4)") carry no data and stay.

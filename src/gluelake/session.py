@@ -16,10 +16,11 @@ from pyspark.sql import SparkSession
 
 from gluelake import s3a
 from gluelake.errors import ConfigError
+from gluelake.logs import HASH_PAD_PATTERN
 from gluelake.paths import project_root
 
 # Pad literals of the keyed hash are 128 hex characters: keep them out of plan strings.
-REDACTION_REGEX = "(?i)[0-9a-f]{128}"
+REDACTION_REGEX = HASH_PAD_PATTERN
 
 SQL_SETTINGS: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",

@@ -342,6 +342,11 @@ class DatasetContract:
     def pii_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.pii is not None)
 
+    @property
+    def hashes_pii(self) -> bool:
+        """Whether a column is hashed with the keyed hash, so a run needs the PII key."""
+        return any(c.pii is not None and c.pii.kind == "hash" for c in self.columns)
+
     def zone(self, zone: str) -> ZoneSpec:
         for name, spec in self.zones:
             if name == zone:

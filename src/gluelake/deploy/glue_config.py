@@ -215,7 +215,7 @@ def _dataset(
                 f"{path}: depends_on: {name} joins {step.dataset!r} ({contract.file}, "
                 f"joins[{i}]); list it so its {step.zone} is refreshed first"
             )
-    hashes = any(c.pii is not None and c.pii.kind == "hash" for c in contract.columns)
+    hashes = contract.hashes_pii
     secret = d.get("pii_key_secret")
     if hashes and not secret:
         raise ConfigError(

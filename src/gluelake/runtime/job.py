@@ -124,9 +124,7 @@ def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResu
     contract = _contract(args, contracts, zone)
     suites = local_folder(args.expectations_dir) if args.expectations_dir else None
     gate = make_gate(contract, zone, suites_dir=suites, contracts=contracts)
-    needs_key = args.stage == "raw_to_bronze" and any(
-        col.pii is not None and col.pii.kind == "hash" for col in contract.columns
-    )
+    needs_key = args.stage == "raw_to_bronze" and contract.hashes_pii
     key = resolve_pii_key(contract.name, secret_name=args.pii_key_secret) if needs_key else None
     if args.deployed_version:
         job_version = f"{job_version}@{args.deployed_version}"
