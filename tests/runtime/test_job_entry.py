@@ -119,7 +119,7 @@ def test_log_lines_never_carry_hash_pad_literals():
     assert pad not in line and "[redacted]" in line
 
 
-def test_cli_runs_stamp_the_job_scripts_version():
+def test_script_version_reads_job_version_from_the_job_script():
     from gluelake.paths import script_version
 
     assert script_version("raw_to_bronze") == "1.0.0"
