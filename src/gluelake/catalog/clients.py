@@ -12,6 +12,7 @@ from gluelake.athena.environments import Environment
 if TYPE_CHECKING:
     from mypy_boto3_athena import AthenaClient
     from mypy_boto3_glue import GlueClient
+    from mypy_boto3_s3 import S3Client
 
 
 def glue_client(env: Environment, endpoint_url: str | None = None) -> GlueClient:
@@ -25,4 +26,9 @@ def athena_client(env: Environment, endpoint_url: str | None = None) -> AthenaCl
     client: AthenaClient = boto3.client(
         "athena", region_name=env.region, endpoint_url=endpoint_url or None
     )
+    return client
+
+
+def s3_client(env: Environment, endpoint_url: str | None = None) -> S3Client:
+    client: S3Client = boto3.client("s3", region_name=env.region, endpoint_url=endpoint_url or None)
     return client

@@ -468,7 +468,8 @@ _JOIN_KEYS = (
 )  # fmt: skip
 
 
-def _join(r: _Reader, raw: Any, path: str) -> JoinStep:
+# One branch per field of a join step, each with its own error: flat reads clearer than split.
+def _join(r: _Reader, raw: Any, path: str) -> JoinStep:  # noqa: C901
     if isinstance(raw, Mapping):  # YAML 1.1 reads a bare `on:` key as the boolean true
         raw = {("on" if k is True else k): v for k, v in raw.items()}
     m = r.mapping(raw, path, _JOIN_KEYS)
@@ -602,7 +603,9 @@ def _reference(
     return {c.name: c for c in zone_table(ref, step.zone).all_columns}
 
 
-def _check_modelling(
+# Checks each modelling section against the columns present at that point, in order;
+# splitting it would pass the growing column set through every piece.
+def _check_modelling(  # noqa: C901, PLR0915
     r: _Reader, contract: DatasetContract, contracts: Mapping[str, DatasetContract]
 ) -> DatasetContract:
     """Walk the joins, derived columns and rules in order, checking each against the

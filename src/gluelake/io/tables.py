@@ -154,7 +154,7 @@ def stored_bytes(spark: SparkSession, path: str, table: TableSpec) -> int | None
         jvm = spark.sparkContext._jvm
         assert jvm is not None
         hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-        fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+        fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
         return int(fs.getContentSummary(hadoop_path).getLength())
     except Exception:  # an unknown size only means the join is left to Spark
         return None

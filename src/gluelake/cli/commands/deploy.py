@@ -23,10 +23,9 @@ def environment_from(args: argparse.Namespace) -> DeployEnvironment:
 
 
 def _clients(args: argparse.Namespace, env: DeployEnvironment) -> tuple[Any, Any]:
-    from gluelake.catalog.clients import aws_client
+    from gluelake.catalog.clients import glue_client, s3_client
 
-    s3 = aws_client("s3", env.lake, args.endpoint_url)
-    return s3, aws_client("glue", env.lake, args.endpoint_url)
+    return s3_client(env.lake, args.endpoint_url), glue_client(env.lake, args.endpoint_url)
 
 
 def _deploy(args: argparse.Namespace) -> int:
