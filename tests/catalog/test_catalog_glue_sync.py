@@ -51,7 +51,9 @@ def test_sync_creates_databases_and_tables(
 
     quality = glue.get_table(DatabaseName="gluelake_local_quality", Name="quality_results")
     qp = quality["Table"]["Parameters"]
-    assert qp["projection.dataset.values"] == "assessments,emission_factors,emissions"
+    assert qp["projection.dataset.values"] == (
+        "assessments,emission_factors,emissions,product_categories,products,sales"
+    )
     assert qp["projection.validation_date.format"] == "yyyy-MM-dd"
 
     delta = glue.get_table(DatabaseName="gluelake_local_silver", Name="emissions")["Table"]
@@ -126,10 +128,10 @@ def test_cli_sync_and_dry_run(aws: str, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "create_table    gluelake_local_gold.emissions_monthly" in out
-    assert "plan for local: 4 create_database, 14 create_table" in out
+    assert "plan for local: 4 create_database, 25 create_table" in out
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws]) == 0
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws]) == 0
-    assert "catalog sync for local: 14 unchanged" in capsys.readouterr().out.splitlines()[-1]
+    assert "catalog sync for local: 25 unchanged" in capsys.readouterr().out.splitlines()[-1]
 
 
 def test_unreachable_endpoint_is_a_clear_error(

@@ -30,11 +30,12 @@ def test_dry_run_plans_everything_and_changes_nothing(aws_env, project_repo, fak
     plan = deploy(s3, glue, env, project_repo, dry_run=True, wheel=fake_wheel)
     assert plan.version == f"0.1.0-{git(project_repo, 'rev-parse', '--short=7', 'HEAD')}"
     counts = plan.counts()
-    # 7 jobs (emissions 3, assessments 3, emission_factors 1), 3 workflows, 3 + 4 triggers,
-    # the artifacts, and one lifecycle rule per raw folder and table.
+    # 13 jobs (emissions 3, assessments 3, sales 3, products 2, emission_factors 1,
+    # product_categories 1), 6 workflows, 13 triggers, the artifacts, and one lifecycle
+    # rule per raw folder and table.
     kinds = [c.kind for c in plan.changes if c.action == "create"]
-    assert kinds.count("job") == 7 and kinds.count("workflow") == 3
-    assert kinds.count("trigger") == 7 and kinds.count("artifacts") == 1
+    assert kinds.count("job") == 13 and kinds.count("workflow") == 6
+    assert kinds.count("trigger") == 13 and kinds.count("artifacts") == 1
     assert kinds.count("lifecycle") >= 3 + 11
     assert counts.get("update", 0) == 0
     assert glue.get_jobs()["Jobs"] == []
