@@ -78,9 +78,9 @@ def test_find_contract_names_the_folder_and_the_known_datasets(contracts):
     with pytest.raises(ConfigError) as caught:
         find_contract(contracts, "nope", source="schemas")
     assert str(caught.value) == (
-        "no contract for dataset 'nope' in schemas; "
-        "found ['assessments', 'emission_factors', 'emissions']"
+        f"no contract for dataset 'nope' in schemas; found {sorted(contracts)}"
     )
+    assert len(contracts) >= 3
     assert find_contract(contracts, "emissions", source="schemas") is contracts["emissions"]
 
 

@@ -133,3 +133,24 @@ def test_broken_glue_config_is_reported(glue_copy, contracts, file, old, new, me
     with pytest.raises(ConfigError) as err:
         load_glue_config(glue_copy, contracts)
     assert message in str(err.value) and file.split("/")[1] in str(err.value)
+
+
+def test_every_broken_glue_file_is_reported_not_only_the_first(tmp_path, contracts):
+    from gluelake.deploy.glue_config import glue_config_problems
+
+    shutil.copytree(ROOT / "glue", tmp_path / "glue")
+    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
+    job = tmp_path / "glue" / "jobs" / "silver_to_gold.yaml"
+    job.write_text(job.read_text() + "\nsurprise: 1\n")
+    for name in ("emissions", "sales"):
+        f = tmp_path / "glue" / "datasets" / f"{name}.yaml"
+        f.write_text(f.read_text().replace("schedule:", "schedul:", 1))
+    problems = glue_config_problems(tmp_path / "glue", contracts)
+    assert len(problems) == 3, problems
+    assert [p.split(":")[0].rsplit("/", 1)[-1] for p in problems] == [
+        "silver_to_gold.yaml",
+        "emissions.yaml",
+        "sales.yaml",
+    ]
+    with pytest.raises(ConfigError, match=r"silver_to_gold\.yaml"):
+        load_glue_config(tmp_path / "glue", contracts)

@@ -232,7 +232,9 @@ def _dataset(  # noqa: C901
             raise ConfigError(f"{path}: jobs.{stage}: expected a mapping")
         _keys(path, f"jobs.{stage}: ", o, _SIZING_KEYS)
     sizing = tuple(
-        (s, _sizing(path, f"jobs.{s}.", overrides.get(s, {}), jobs[s].sizing)) for s in stages
+        (s, _sizing(path, f"jobs.{s}.", overrides.get(s, {}), jobs[s].sizing))
+        for s in stages
+        if s in jobs  # a broken job file is reported on its own
     )
     return DatasetSchedule(
         name,
@@ -245,22 +247,51 @@ def _dataset(  # noqa: C901
 
 
 def load_glue_config(glue_dir: Path, contracts: dict[str, DatasetContract]) -> GlueConfig:
-    """Every job template and dataset file; the scripts are looked up next to ``glue_dir``."""
+    """Every job template and dataset file; the scripts are looked up next to ``glue_dir``.
+    Raises the first problem; :func:`glue_config_problems` lists them all."""
+    config, problems = _load(glue_dir, contracts)
+    if problems:
+        raise problems[0]
+    assert config is not None
+    return config
+
+
+def glue_config_problems(glue_dir: Path, contracts: dict[str, DatasetContract]) -> list[str]:
+    """Every problem of every Glue file, each file checked on its own (for ``gluelake check``)."""
+    return [str(p) for p in _load(glue_dir, contracts)[1]]
+
+
+def _load(
+    glue_dir: Path, contracts: dict[str, DatasetContract]
+) -> tuple[GlueConfig | None, list[ConfigError]]:
+    problems: list[ConfigError] = []
+
+    def attempt(build: Any, *args: Any) -> Any:
+        try:
+            return build(*args)
+        except ConfigError as exc:
+            problems.append(exc)
+            return None
+
     project = glue_dir.resolve().parent
-    found = {p.stem: _job(p, project) for p in sorted((glue_dir / "jobs").glob("*.yaml"))}
+    found = {p.stem: attempt(_job, p, project) for p in sorted((glue_dir / "jobs").glob("*.yaml"))}
     missing = [s for s in STAGE_ZONES if s not in found]
     if missing:
-        raise ConfigError(f"{glue_dir}/jobs: no job definition for stage(s) {missing}")
-    jobs = tuple(found[s] for s in STAGE_ZONES)
-    datasets = tuple(
-        _dataset(p, contracts, found) for p in sorted((glue_dir / "datasets").glob("*.yaml"))
-    )
-    by_name = {d.dataset: d for d in datasets}
+        problems.append(ConfigError(f"{glue_dir}/jobs: no job definition for stage(s) {missing}"))
+    jobs = {s: j for s, j in found.items() if j is not None}
+    files = sorted((glue_dir / "datasets").glob("*.yaml"))
+    loaded = [attempt(_dataset, p, contracts, jobs) for p in files]
+    datasets = tuple(d for d in loaded if d is not None)
+    names = {p.stem for p in files}
     for ds in datasets:
         for dep in ds.depends_on:
-            if dep not in by_name:
-                raise ConfigError(
-                    f"{glue_dir}/datasets/{ds.dataset}.yaml: depends_on: "
-                    f"no glue/datasets/{dep}.yaml"
+            if dep not in names:
+                problems.append(
+                    ConfigError(
+                        f"{glue_dir}/datasets/{ds.dataset}.yaml: depends_on: "
+                        f"no glue/datasets/{dep}.yaml"
+                    )
                 )
-    return GlueConfig(jobs, datasets)
+    if problems:
+        return None, problems
+    return GlueConfig(tuple(jobs[s] for s in STAGE_ZONES), datasets), []

@@ -22,22 +22,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     add_schemas_dir(p)
     add_suites_dir(p)
-    p.add_argument("--glue-dir", type=Path, default=None, help="Glue definitions (default: glue/)")
+    p.add_argument(
+        "--glue-dir",
+        type=Path,
+        default=None,
+        help="Glue definitions (default: glue/ next to the schemas folder)",
+    )
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from gluelake.contracts.load import load_contract
     from gluelake.deploy.environment import load_deploy_environment
-    from gluelake.deploy.glue_config import load_glue_config
+    from gluelake.deploy.glue_config import glue_config_problems
     from gluelake.errors import GluelakeError
-    from gluelake.paths import default_schemas_dir, default_suites_dir, project_root
+    from gluelake.paths import default_schemas_dir, default_suites_dir
     from gluelake.quality.check import check_project
 
     schemas: Path = args.schemas_dir or default_schemas_dir()
     report = check_project(schemas, args.suites_dir or default_suites_dir())
     problems = [str(p) for p in report.problems]
-    glue_dir: Path = args.glue_dir or project_root() / "glue"
+    # The Glue files belong to the project that holds the schemas folder.
+    glue_dir: Path = args.glue_dir or schemas.resolve().parent / "glue"
     glue_files = sorted(glue_dir.glob("*/*.yaml"))
     if glue_files:
         contracts = {}
@@ -47,10 +53,7 @@ def handle(args: argparse.Namespace) -> int:
             except GluelakeError:
                 continue  # reported above
             contracts[c.name] = c
-        try:
-            load_glue_config(glue_dir, contracts)
-        except GluelakeError as exc:
-            problems.append(str(exc))
+        problems += glue_config_problems(glue_dir, contracts)
         for env_file in sorted((glue_dir / "environments").glob("*.yaml")):
             try:
                 load_deploy_environment(env_file.stem, glue_dir)
