@@ -80,3 +80,7 @@ def first_line(error: BaseException | str, *, limit: int = 500) -> str:
     lines = str(error).strip().splitlines()
     fallback = "exception" if isinstance(error, str) else type(error).__name__
     return (lines[0].strip() if lines else fallback)[:limit]
+
+
+class AuditError(GluelakeError):
+    """The audit log cannot be read or appended to (storage refused, or the chain is damaged)."""

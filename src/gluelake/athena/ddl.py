@@ -10,7 +10,13 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from gluelake.athena.definitions import AthenaTable, athena_tables
+from gluelake.athena.definitions import (
+    JSON_INPUT_FORMAT,
+    JSON_OUTPUT_FORMAT,
+    JSON_SERDE,
+    AthenaTable,
+    athena_tables,
+)
 from gluelake.athena.environments import Environment
 from gluelake.athena.types import contract_athena_type
 from gluelake.contracts.model import DatasetContract
@@ -43,7 +49,8 @@ def _property(key: str, value: str) -> exp.Property:
 
 
 def create_table(table: AthenaTable) -> exp.Create:
-    """``CREATE EXTERNAL TABLE``: Delta in Athena's native form, else Hive-style Parquet."""
+    """``CREATE EXTERNAL TABLE``: Delta in Athena's native form, else Hive-style Parquet
+    (or JSON lines through the OpenX JSON SerDe)."""
     ref = _table_ref(table.database, table.name)
     location = exp.LocationProperty(this=exp.Literal.string(table.location))
     props: list[exp.Expression] = [exp.ExternalProperty()]
@@ -56,8 +63,20 @@ def create_table(table: AthenaTable) -> exp.Create:
     if table.partitions:
         parts = exp.Schema(expressions=[_column(c) for c in table.partitions])
         props.append(exp.PartitionedByProperty(this=parts))
+    if table.is_json:
+        props += [
+            exp.RowFormatSerdeProperty(this=exp.Literal.string(JSON_SERDE)),
+            exp.FileFormatProperty(
+                this=exp.InputOutputFormat(
+                    input_format=exp.Literal.string(JSON_INPUT_FORMAT),
+                    output_format=exp.Literal.string(JSON_OUTPUT_FORMAT),
+                ),
+                hive_format=True,
+            ),
+        ]
+    else:
+        props.append(exp.FileFormatProperty(this=exp.Var(this="PARQUET"), hive_format=True))
     props += [
-        exp.FileFormatProperty(this=exp.Var(this="PARQUET"), hive_format=True),
         location,
         *(_property(k, v) for k, v in table.properties),
     ]

@@ -10,13 +10,22 @@ from dataclasses import dataclass
 from gluelake.athena.environments import Environment
 from gluelake.athena.projection import Projection, projection_for, projection_properties
 from gluelake.contracts.model import DatasetContract
-from gluelake.contracts.tables import ColumnSpec, TableSpec, dataset_tables, quality_results_table
+from gluelake.contracts.tables import (
+    ColumnSpec,
+    TableSpec,
+    dataset_tables,
+    quality_results_table,
+    runs_table,
+)
 from gluelake.errors import AthenaError
 from gluelake.io.layout import LakeLayout
 
 PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+JSON_INPUT_FORMAT = "org.apache.hadoop.mapred.TextInputFormat"
+JSON_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe"
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,10 @@ class AthenaTable:
         return self.spec.format == "delta"
 
     @property
+    def is_json(self) -> bool:
+        return self.spec.format == "json"
+
+    @property
     def columns(self) -> tuple[ColumnSpec, ...]:
         return self.spec.columns
 
@@ -51,7 +64,7 @@ class AthenaTable:
         """TBLPROPERTIES of the DDL, which are also the Glue table parameters."""
         if self.is_delta:
             return (("table_type", "DELTA"),)
-        props: tuple[tuple[str, str], ...] = (("classification", "parquet"),)
+        props: tuple[tuple[str, str], ...] = (("classification", self.spec.format),)
         if self.projections:
             props += projection_properties(self.location, self.projections)
         return props
@@ -67,8 +80,10 @@ def athena_table(
     location = _location(env, spec)
     if spec.format == "delta":
         return AthenaTable(env.database(spec.zone), spec, location)
-    if spec.format != "parquet":
-        raise AthenaError(f"table {spec.name}: format {spec.format!r} is neither delta nor parquet")
+    if spec.format not in ("parquet", "json"):
+        raise AthenaError(
+            f"table {spec.name}: format {spec.format!r} is not delta, parquet or json"
+        )
     projections = tuple(projection_for(spec, c, contracts) for c in spec.partitions)
     return AthenaTable(env.database(spec.zone), spec, location, projections)
 
@@ -76,9 +91,10 @@ def athena_table(
 def athena_tables(
     env: Environment, contracts: Mapping[str, DatasetContract]
 ) -> tuple[AthenaTable, ...]:
-    """Every table of every dataset, plus the quality-results table, sorted by name."""
+    """Every table of every dataset, plus the quality-results and run-records tables,
+    sorted by name."""
     specs = [t for name in sorted(contracts) for t in dataset_tables(contracts[name])]
-    specs.append(quality_results_table())
+    specs += [quality_results_table(), runs_table()]
     tables = [athena_table(env, spec, contracts) for spec in specs]
     seen: dict[str, AthenaTable] = {}
     for table in tables:

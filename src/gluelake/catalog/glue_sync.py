@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from gluelake.athena.definitions import (
+    JSON_INPUT_FORMAT,
+    JSON_OUTPUT_FORMAT,
+    JSON_SERDE,
     PARQUET_INPUT_FORMAT,
     PARQUET_OUTPUT_FORMAT,
     PARQUET_SERDE,
@@ -60,9 +63,12 @@ def table_input(table: AthenaTable) -> dict[str, Any]:
         "StorageDescriptor": {
             "Columns": [_glue_column(c) for c in table.columns],
             "Location": table.location,
-            "InputFormat": PARQUET_INPUT_FORMAT,
-            "OutputFormat": PARQUET_OUTPUT_FORMAT,
-            "SerdeInfo": {"SerializationLibrary": PARQUET_SERDE, "Parameters": serde_params},
+            "InputFormat": JSON_INPUT_FORMAT if table.is_json else PARQUET_INPUT_FORMAT,
+            "OutputFormat": JSON_OUTPUT_FORMAT if table.is_json else PARQUET_OUTPUT_FORMAT,
+            "SerdeInfo": {
+                "SerializationLibrary": JSON_SERDE if table.is_json else PARQUET_SERDE,
+                "Parameters": serde_params,
+            },
         },
     }
     if table.spec.description:

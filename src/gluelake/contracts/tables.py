@@ -32,6 +32,45 @@ QUALITY_RESULTS_PARTITIONS: tuple[tuple[str, str], ...] = (
     ("validation_date", "string"),  # yyyy-MM-dd, projected as a date
 )
 
+# One run record per line of the audit log (_runs/log/<seq>.json), read by Athena's JSON
+# SerDe. Times are ISO-8601 UTC strings: from_iso8601_timestamp(started_at) in Athena.
+RUN_RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "bigint"),
+    ("run_id", "string"),
+    ("job_name", "string"),
+    ("job_version", "string"),
+    ("dataset", "string"),
+    ("stage", "string"),
+    ("mode", "string"),
+    ("status", "string"),
+    ("error", "string"),
+    ("started_at", "string"),
+    ("ended_at", "string"),
+    ("run_date", "string"),
+    ("duration_seconds", "double"),
+    ("rows_read", "bigint"),
+    ("accepted", "bigint"),
+    ("quarantined", "bigint"),
+    ("duplicates_dropped", "bigint"),
+    ("inserted", "bigint"),
+    ("updated", "bigint"),
+    ("deleted", "bigint"),
+    ("unchanged", "bigint"),
+    ("rows_in_table", "bigint"),
+    ("reconciled", "boolean"),
+    ("quarantine_reasons", "array<struct<reason:string,row_count:bigint>>"),
+    ("input_files", "array<struct<path:string,size:bigint,sha256:string>>"),
+    ("input_tables", "array<struct<name:string,version:bigint>>"),
+    (
+        "gates",
+        "array<struct<name:string,zone:string,passed:boolean,expectations:int,failed:int,"
+        "warnings:int,report:string>>",
+    ),
+    ("record_format", "int"),
+    ("prev_hash", "string"),
+    ("record_hash", "string"),
+)
+
 
 TableZone = Literal["bronze", "silver", "gold", "quality"]
 TableKind = Literal["data", "quarantine", "aggregate", "year_over_year", "quality_results"]
@@ -52,12 +91,14 @@ class TableSpec:
     name: str
     zone: TableZone
     dataset: str
-    format: TableFormat
+    format: str  # delta | parquet | json
     path: str  # relative to the lake root
     columns: tuple[ColumnSpec, ...]
     partitions: tuple[ColumnSpec, ...] = ()
     description: str = ""
-    kind: TableKind = "data"
+    kind: str = (
+        "data"  # data | quarantine | aggregate | year_over_year | quality_results | run_records
+    )
 
     @property
     def all_columns(self) -> tuple[ColumnSpec, ...]:
@@ -69,8 +110,23 @@ class TableSpec:
         )
 
 
-# What the framework's own columns mean (contract columns carry their own description).
-DESCRIPTIONS: dict[str, str] = dict(fw.DESCRIPTIONS)
+# What the framework's own columns and the run records' columns mean (contract columns
+# carry their own description).
+DESCRIPTIONS: dict[str, str] = {
+    **fw.DESCRIPTIONS,
+    "seq": "Position in the hash-chained audit log (0, 1, 2, ...).",
+    "status": "succeeded, blocked (a quality gate failed; nothing published) or failed.",
+    "mode": "incremental (new raw files only), backfill, full_refresh or full.",
+    "started_at": "Run start, ISO-8601 UTC.",
+    "ended_at": "Run end, ISO-8601 UTC.",
+    "run_date": "Day the run started (UTC), yyyy-MM-dd.",
+    "reconciled": "rows_read = accepted + quarantined + duplicates_dropped.",
+    "input_files": "Raw files read, path relative to the lake root, with size and SHA-256.",
+    "input_tables": "Lake tables read, with the Delta version read.",
+    "gates": "Quality gate outcomes, with where the HTML report is.",
+    "prev_hash": "record_hash of the previous log entry (64 zeros for the first).",
+    "record_hash": "SHA-256 of the canonical JSON of this entry without record_hash.",
+}
 
 
 _LINEAGE = fw.typed(fw.RUN_LINEAGE)
@@ -238,6 +294,14 @@ def quality_results_table() -> TableSpec:
         path="_quality/results", columns=tuple(_specs(QUALITY_RESULTS_COLUMNS)),
         partitions=tuple(_specs(QUALITY_RESULTS_PARTITIONS)), kind="quality_results",
         description="One row per expectation per validation run",
+    )  # fmt: skip
+
+
+def runs_table() -> TableSpec:
+    return TableSpec(
+        name="runs", zone="quality", dataset="_all", format="json", path="_runs/log",
+        columns=tuple(_specs(RUN_RECORD_COLUMNS)), kind="run_records",
+        description="One record per job run, hash-chained (gluelake audit verify)",
     )  # fmt: skip
 
 

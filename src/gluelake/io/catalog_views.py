@@ -80,8 +80,10 @@ def register_tables(spark: SparkSession, tables: Iterable[LakeTable]) -> list[Re
         name = f"{table.database}.{table.name}"
         if table.format == "delta":
             spark.catalog.createTable(name, path=table.path, source="delta")
-        elif table.format == "parquet":
-            spark.catalog.createTable(name, path=table.path, source="parquet", schema=table.schema)
+        elif table.format in ("parquet", "json"):
+            spark.catalog.createTable(
+                name, path=table.path, source=table.format, schema=table.schema
+            )
         else:
             raise ConfigError(f"table {name}: unknown format {table.format!r}")
         results.append(Registration(table, True))

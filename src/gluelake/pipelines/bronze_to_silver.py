@@ -19,7 +19,9 @@ from gluelake.pipelines.stage import (
     check_contract,
     publish_upsert,
     reconcile,
+    record_reasons,
 )
+from gluelake.runs.record import InputTable
 from gluelake.transforms.conform import add_history_columns, add_time_partitions
 from gluelake.transforms.enrich import add_derived, apply_rules, as_of, lookup, start_reasons
 from gluelake.transforms.lineage import add_run_lineage
@@ -39,7 +41,11 @@ def _read_zone(spark: SparkSession, ctx: StageContext, dataset: str, zone: str) 
     if contract is None:
         raise ConfigError(f"{ctx.contract.file}: reference dataset {dataset!r} has no contract")
     table = zone_table(contract, zone)
-    return tables.read_table(spark, ctx.layout.table(table), table)
+    path = ctx.layout.table(table)
+    ctx.recorder.input_tables.append(
+        InputTable(f"{zone}/{table.name}", tables.delta_version(spark, path))
+    )
+    return tables.read_table(spark, path, table)
 
 
 def _reference(
@@ -116,6 +122,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         n_written, n_quarantined = int(counts["written"]), int(counts["quarantined"])
         done.update(written=n_written, quarantined=n_quarantined)
     # Bronze already holds one row per key, so silver drops no duplicates.
+    record_reasons(ctx, quarantined)
     result = reconcile(
         StageResult(
             stage="bronze_to_silver",

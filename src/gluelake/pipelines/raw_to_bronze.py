@@ -10,7 +10,7 @@ from gluelake import logs
 from gluelake.columns import REASONS, SOURCE_FILE
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
-from gluelake.io import raw
+from gluelake.io import raw, raw_inventory
 from gluelake.io.tables import MergePolicy
 from gluelake.pipelines.stage import (
     StageContext,
@@ -20,6 +20,7 @@ from gluelake.pipelines.stage import (
     pii_key_pins,
     publish_upsert,
     reconcile,
+    record_reasons,
 )
 from gluelake.transforms.dedup import deduplicate
 from gluelake.transforms.enforce import (
@@ -64,6 +65,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
 
     # One cached frame: typed, masked columns and reasons. The raw text and field map are
     # not kept (wide, and personal); the masked record is built only for quarantined rows.
+    ctx.recorder.add_inputs(raw_inventory.list_raw_files(ctx.layout, c, ctx.ingest_dates))
     source = raw.read_raw(spark, ctx.layout, c, ingest_dates=ctx.ingest_dates)
     checked = (
         source.transform(enforce_contract, contract=c, now=run_info.started_at)
@@ -109,6 +111,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         n_valid, n_quarantined = int(counts["valid"]), int(counts["quarantined"])
         n_written = bronze.count()
         done.update(valid=n_valid, written=n_written, quarantined=n_quarantined)
+    record_reasons(ctx, quarantined)
     result = reconcile(
         StageResult(
             stage="raw_to_bronze",

@@ -11,6 +11,7 @@ from gluelake.contracts.tables import TableSpec, aggregate_tables, zone_table
 from gluelake.errors import ReconciliationError
 from gluelake.io import tables
 from gluelake.pipelines.stage import StageContext, StageResult, pass_gate
+from gluelake.runs.record import InputTable
 from gluelake.transforms.aggregate import aggregate, filtered, year_over_year
 from gluelake.transforms.lineage import add_run_lineage
 from gluelake.transforms.shape import conform_to_table
@@ -25,7 +26,11 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
 
     with logs.step(log, "read", dataset=c.name, zone="silver") as done:
         # Not cached: counting a table scans no columns, and each aggregate reads only its own.
-        silver = tables.read_table(spark, ctx.layout.table(silver_table), silver_table)
+        silver_path = ctx.layout.table(silver_table)
+        ctx.recorder.input_tables.append(
+            InputTable(f"silver/{silver_table.name}", tables.delta_version(spark, silver_path))
+        )
+        silver = tables.read_table(spark, silver_path, silver_table)
         rows_read = silver.count()
         done.update(rows=rows_read)
 

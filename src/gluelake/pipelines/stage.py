@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -20,6 +20,8 @@ from gluelake.io.layout import LakeLayout
 from gluelake.quality.gate import Gate, require_pass
 from gluelake.run import RunInfo
 from gluelake.secrets import key_fingerprint
+from gluelake.runs.record import GateRecord, RunRecorder
+from gluelake.transforms.quarantine import reason_counts
 
 log = logs.get_logger(__name__)
 
@@ -35,6 +37,7 @@ class StageContext:
     ingest_dates: tuple[str, ...] = ()
     rotate_pii_key: bool = False  # rebuild bronze with a new key (see check_pii_key)
     full_refresh: bool = False  # rebuild the stage's tables from all of their input
+    recorder: RunRecorder = field(default_factory=RunRecorder)  # what the run record will say
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,14 @@ def reconcile(result: StageResult) -> StageResult:
     return result
 
 
+def record_reasons(ctx: StageContext, quarantined: DataFrame) -> None:
+    """Count this run's quarantine rows by reason for the run record (one small action on
+    the cached quarantine frame)."""
+    ctx.recorder.add_reasons(
+        {r["reason"]: int(r["rows"]) for r in quarantined.transform(reason_counts).collect()}
+    )
+
+
 def pass_gate(ctx: StageContext, df: DataFrame, table: TableSpec) -> None:
     """Validate ``df`` as the next version of ``table``; raise before anything is written."""
     with logs.step(log, "gate", zone=table.zone, table=table.name) as done:
@@ -175,6 +186,17 @@ def pass_gate(ctx: StageContext, df: DataFrame, table: TableSpec) -> None:
             df, table=table, contract=ctx.contract, layout=ctx.layout, run=ctx.run
         )
         done.update(passed=outcome.passed, warnings=len(outcome.warnings))
+    v = outcome.validation
+    folder = ctx.layout.quality_run(table.zone, ctx.contract.name, ctx.run.run_id)
+    ctx.recorder.gates.append(
+        GateRecord(
+            name=table.name, zone=table.zone, passed=outcome.passed,
+            expectations=0 if v is None else len(v.outcomes),
+            failed=0 if v is None else len(v.failures),
+            warnings=len(outcome.warnings),
+            report="" if v is None else f"{folder}/{table.name}.html",
+        )
+    )  # fmt: skip
     require_pass(outcome, table=table)
 
 

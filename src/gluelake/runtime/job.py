@@ -7,12 +7,14 @@ import argparse
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from pyspark.sql import SparkSession
 
 from gluelake import logs
 from gluelake.contracts import DatasetContract, find_contract, load_contracts
 from gluelake.errors import ConfigError, GateFailed, GluelakeError, first_line
+from gluelake.io.audit_log import AuditLog, ObjectLock
 from gluelake.io.config_files import local_folder
 from gluelake.io.layout import LakeLayout
 from gluelake.paths import default_schemas_dir
@@ -20,6 +22,7 @@ from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
 from gluelake.quality.factory import make_gate
 from gluelake.run import RunInfo
+from gluelake.runs.record import RunRecorder, Status, build_record
 from gluelake.runtime.glue import glue_job, running_on_glue
 from gluelake.secrets import resolve_pii_key
 from gluelake.session import build_local_session, glue_session
@@ -49,6 +52,8 @@ class JobArgs:
     deployed_version: str | None = None  # --job_version, set by `gluelake deploy`
     rotate_pii_key: bool = False
     full_refresh: bool = False
+    audit_lock_mode: str | None = None  # S3 Object Lock for run records: GOVERNANCE | COMPLIANCE
+    audit_lock_days: int | None = None
 
 
 def _parser(stage: str) -> argparse.ArgumentParser:
@@ -79,6 +84,15 @@ def _parser(stage: str) -> argparse.ArgumentParser:
         "--full-refresh", "--full_refresh", dest="full_refresh", action="store_true",
         help="rebuild the stage's tables from all of their input (a contract migration)",
     )  # fmt: skip
+    p.add_argument(
+        "--audit-lock-mode", "--audit_lock_mode", dest="audit_lock_mode", default=None,
+        choices=["GOVERNANCE", "COMPLIANCE"],
+        help="S3 Object Lock mode for the run's audit-log entry (S3 lakes only)",
+    )  # fmt: skip
+    p.add_argument(
+        "--audit-lock-days", "--audit_lock_days", dest="audit_lock_days", type=int, default=None,
+        help="days the audit-log entry is locked for (e.g. 2557: seven years)",
+    )  # fmt: skip
     p.add_argument("--JOB_NAME", dest="glue_job_name", default=None, help=argparse.SUPPRESS)
     return p
 
@@ -102,6 +116,8 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
         ns.deployed_version,
         ns.rotate_pii_key,
         ns.full_refresh,
+        ns.audit_lock_mode,
+        ns.audit_lock_days,
     )
     if (args.full_refresh or args.rotate_pii_key) and args.ingest_dates:
         raise ConfigError(
@@ -118,6 +134,46 @@ def _contract(args: JobArgs, contracts: dict[str, DatasetContract], zone: str) -
 
 
 def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResult:
+    """Run one stage and append its run record to the lake's audit log, whatever the
+    outcome (succeeded, blocked by a gate, failed); the stage's own error is re-raised."""
+    layout = LakeLayout.at(args.lake_root)
+    audit = AuditLog(layout, ObjectLock.parse(args.audit_lock_mode, args.audit_lock_days))
+    recorder = RunRecorder()
+    if args.deployed_version:
+        job_version = f"{job_version}@{args.deployed_version}"
+    run = RunInfo(job_name=args.stage, job_version=job_version)
+    if args.run_id:
+        run = replace(run, run_id=args.run_id)
+    started = datetime.now(UTC)
+    status: Status = "failed"
+    error, result = "", None
+    try:
+        result = _run_stage(spark, args, run, recorder)
+        status = "succeeded"
+        return result
+    except GateFailed as exc:
+        status, error = "blocked", str(exc).splitlines()[0]
+        raise
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:500]}"
+        raise
+    finally:
+        record = build_record(
+            run_id=run.run_id, job_name=run.job_name, job_version=run.job_version,
+            dataset=args.dataset, stage=args.stage, started=started, ended=datetime.now(UTC),
+            status=status, error=error, result=None if result is None else result.as_fields(),
+            recorder=recorder,
+        )  # fmt: skip
+        entry = audit.append(record.as_dict())
+        logs.event(
+            log, "run.recorded", run_id=run.run_id, status=status, seq=entry["seq"],
+            record=audit.where(int(entry["seq"])),
+        )  # fmt: skip
+
+
+def _run_stage(
+    spark: SparkSession, args: JobArgs, run: RunInfo, recorder: RunRecorder
+) -> StageResult:
     """Everything that can fail without data fails first: contracts, gate, PII key."""
     zone, stage = STAGES[args.stage]
     contracts = load_contracts(local_folder(args.schemas_dir))
@@ -126,14 +182,9 @@ def run_stage(spark: SparkSession, args: JobArgs, job_version: str) -> StageResu
     gate = make_gate(contract, zone, suites_dir=suites, contracts=contracts)
     needs_key = args.stage == "raw_to_bronze" and contract.hashes_pii
     key = resolve_pii_key(contract.name, secret_name=args.pii_key_secret) if needs_key else None
-    if args.deployed_version:
-        job_version = f"{job_version}@{args.deployed_version}"
-    run = RunInfo(job_name=args.stage, job_version=job_version)
-    if args.run_id:
-        run = replace(run, run_id=args.run_id)
     ctx = StageContext(
         contract=contract, contracts=contracts, layout=LakeLayout.at(args.lake_root), run=run,
-        gate=gate, pii_key=key, ingest_dates=args.ingest_dates,
+        gate=gate, pii_key=key, ingest_dates=args.ingest_dates, recorder=recorder,
         rotate_pii_key=args.rotate_pii_key, full_refresh=args.full_refresh,
     )  # fmt: skip
     with logs.step(

@@ -46,3 +46,12 @@ def to_quarantine(df: DataFrame) -> DataFrame:
 def record_as_json(df: DataFrame, *, columns: list[str]) -> DataFrame:
     """For later zones, whose input is already typed and masked: the record is the row."""
     return df.withColumn(RAW_TEXT, F.to_json(F.struct(*[F.col(c) for c in columns])))
+
+
+def reason_counts(df: DataFrame) -> DataFrame:
+    """``reason``, ``rows``: how many quarantine rows carry each reason code."""
+    return (
+        df.select(F.explode(REASON_CODES).alias("reason"))
+        .groupBy("reason")
+        .agg(F.count(F.lit(1)).alias("rows"))
+    )
