@@ -4,6 +4,7 @@ carry their Object Lock retention."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -46,7 +47,7 @@ def test_an_intact_chain_verifies(tmp_path):
     entries = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     assert [e["seq"] for e in entries] == [0, 1, 2, 3, 4]
     assert entries[0]["prev_hash"] == GENESIS
-    assert all(b["prev_hash"] == a["record_hash"] for a, b in zip(entries, entries[1:]))
+    assert all(b["prev_hash"] == a["record_hash"] for a, b in itertools.pairwise(entries))
     done = gluelake("audit", "verify", "--lake-root", str(root))
     assert done.returncode == 0, done.stderr
     assert "ok: 5 entries" in done.stdout
