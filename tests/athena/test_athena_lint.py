@@ -230,4 +230,4 @@ def test_cli_lint_exit_codes(
 
 def test_cli_ddl_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["athena", "ddl", "--check"]) == 0
-    assert "75 DDL files match the contracts" in capsys.readouterr().out
+    assert "78 DDL files match the contracts" in capsys.readouterr().out

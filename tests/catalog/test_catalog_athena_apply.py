@@ -31,7 +31,7 @@ def test_statements_in_order_and_parse(local_env: Environment) -> None:
         "create database gluelake_local_quality",
         "drop table gluelake_local_bronze.assessments",
     ]
-    assert len(statements) == 4 + 2 * 25
+    assert len(statements) == 4 + 2 * 26
     for st in statements:
         sqlglot.parse_one(st.sql, read="athena")
         assert not st.sql.startswith("--") and not st.sql.endswith(";")
@@ -78,9 +78,9 @@ def test_unknown_workgroup_is_a_clear_error(aws: str, local_env: Environment) ->
 def test_cli_apply_dry_run_and_run(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["athena", "apply", "--env", "local", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "dry run: 54 statement(s) for workgroup primary" in out
+    assert "dry run: 56 statement(s) for workgroup primary" in out
     assert (
         main(["athena", "apply", "--env", "local", "--endpoint-url", aws, "--timeout", "10"]) == 0
     )
     out = capsys.readouterr().out
-    assert out.count("SUCCEEDED") == 54
+    assert out.count("SUCCEEDED") == 56

@@ -30,13 +30,15 @@ def test_sync_creates_databases_and_tables(
         "gluelake_local_bronze", "gluelake_local_silver", "gluelake_local_gold",
         "gluelake_local_quality",
     ]  # fmt: skip
-    assert sum(c.action == "create_table" for c in changes) == len(tables) == 25
+    assert sum(c.action == "create_table" for c in changes) == len(tables) == 26
 
     gold = glue.get_table(DatabaseName="gluelake_local_gold", Name="emissions_monthly")["Table"]
     assert gold["TableType"] == "EXTERNAL_TABLE"
     assert [(k["Name"], k["Type"]) for k in gold["PartitionKeys"]] == [
         ("year", "int"), ("month", "int"),
     ]  # fmt: skip
+    runs = glue.get_table(DatabaseName="gluelake_local_quality", Name="runs")["Table"]
+    assert runs["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"].endswith("JsonSerDe")
     sd = gold["StorageDescriptor"]
     assert sd["Location"] == "s3://gluelake-local-lake/gold/emissions/emissions_monthly/"
     assert ("total_kg_co2e", "decimal(38,6)") in [(c["Name"], c["Type"]) for c in sd["Columns"]]
@@ -113,7 +115,7 @@ def test_dry_run_changes_nothing_and_unmanaged_tables_are_reported(
     glue = _glue(aws)
     tables = athena_tables(local_env, contracts)
     plan = sync_catalog(glue, local_env, tables, dry_run=True)
-    assert sum(c.action == "create_table" for c in plan) == 25
+    assert sum(c.action == "create_table" for c in plan) == 26
     assert glue.get_databases()["DatabaseList"] == []
     sync_catalog(glue, local_env, tables)
     glue.create_table(DatabaseName="gluelake_local_gold", TableInput={"Name": "scratch"})
@@ -128,10 +130,10 @@ def test_cli_sync_and_dry_run(aws: str, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "create_table    gluelake_local_gold.emissions_monthly" in out
-    assert "plan for local: 4 create_database, 25 create_table" in out
+    assert "plan for local: 4 create_database, 26 create_table" in out
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws]) == 0
     assert main(["catalog", "sync", "--env", "local", "--endpoint-url", aws]) == 0
-    assert "catalog sync for local: 25 unchanged" in capsys.readouterr().out.splitlines()[-1]
+    assert "catalog sync for local: 26 unchanged" in capsys.readouterr().out.splitlines()[-1]
 
 
 def test_unreachable_endpoint_is_a_clear_error(

@@ -170,3 +170,31 @@ def test_verify_command_help_states_its_exit_codes():
     done = gluelake("audit", "verify", "--help")
     assert done.returncode == 0 and "1 when an entry" in done.stdout
     assert sys.executable  # the suite's interpreter is not the one under test
+
+
+def test_runs_lists_recorded_runs_with_their_counts(tmp_path):
+    from gluelake.runs.record import RunRecorder, build_record
+
+    log = AuditLog(LakeLayout.at(tmp_path))
+    start = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    for i, (stage, status) in enumerate(
+        [("raw_to_bronze", "succeeded"), ("bronze_to_silver", "blocked")]
+    ):
+        result = {"rows_read": 100, "accepted": 90, "quarantined": 7, "duplicates_dropped": 3,
+                  "inserted": 90} if status == "succeeded" else None  # fmt: skip
+        record = build_record(
+            run_id=f"r{i}", job_name=stage, job_version="1.0.0", dataset="emissions",
+            stage=stage, started=start, ended=start + timedelta(seconds=42), status=status,
+            error="" if result else "GateFailed: silver emissions", result=result,
+            recorder=RunRecorder(),
+        )  # fmt: skip
+        log.append(record.as_dict())
+    done = gluelake("runs", "--lake-root", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:4] == ["seq", "started", "(UTC)", "stage"]
+    assert lines[1].split() == ["0", "2026-11-23", "06:00:00", "raw_to_bronze", "emissions",
+                                "succeeded", "42.0", "100", "90", "7", "3", "90", "0", "0"]  # fmt: skip
+    assert "blocked" in lines[2] and "error: GateFailed" in lines[3]
+    only = gluelake("runs", "--lake-root", str(tmp_path), "--status", "blocked")
+    assert "raw_to_bronze" not in only.stdout and "bronze_to_silver" in only.stdout
