@@ -116,20 +116,9 @@ def parse_iso(text: str) -> datetime:
 
 
 def _counts(result: Mapping[str, Any] | None) -> dict[str, int]:
-    """The stage result's counts under the record's names (older result names accepted)."""
+    """The stage result's counts (a failed run has none: all zero)."""
     r = dict(result or {})
-    aliases = {
-        "accepted": "rows_written",
-        "quarantined": "rows_quarantined",
-        "rows_in_table": "output_rows",
-    }
-    out = {}
-    for name in COUNT_FIELDS:
-        value = r.get(name, r.get(aliases.get(name, ""), 0))
-        out[name] = int(value or 0)
-    if "unchanged" not in r and result is not None:
-        out["unchanged"] = max(0, out["accepted"] - out["inserted"] - out["updated"])
-    return out
+    return {name: int(r.get(name) or 0) for name in COUNT_FIELDS}
 
 
 def build_record(
