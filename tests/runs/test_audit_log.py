@@ -198,3 +198,45 @@ def test_runs_lists_recorded_runs_with_their_counts(tmp_path):
     assert "blocked" in lines[2] and "error: GateFailed" in lines[3]
     only = gluelake("runs", "--lake-root", str(tmp_path), "--status", "blocked")
     assert "raw_to_bronze" not in only.stdout and "bronze_to_silver" in only.stdout
+
+
+def test_report_writes_a_self_contained_page_with_the_funnel(tmp_path):
+    from gluelake.runs.record import GateRecord, RunRecorder, build_record
+
+    log = AuditLog(LakeLayout.at(tmp_path / "lake"))
+    start = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    counts = {
+        "raw_to_bronze": {"rows_read": 1000, "accepted": 900, "quarantined": 60,
+                          "duplicates_dropped": 40, "inserted": 900},
+        "bronze_to_silver": {"rows_read": 900, "accepted": 880, "quarantined": 20},
+        "silver_to_gold": {"rows_read": 880, "accepted": 880, "rows_in_table": 48},
+    }  # fmt: skip
+    for i, (stage, result) in enumerate(counts.items()):
+        recorder = RunRecorder()
+        recorder.add_reasons({"cast_failed:quantity": 50, "<script>": 10} if i == 0 else {})
+        recorder.gates.append(GateRecord("emissions", "bronze", True, 12, 0, 1, "/q/e.html"))
+        record = build_record(
+            run_id=f"r{i}", job_name=stage, job_version="1", dataset="emissions", stage=stage,
+            started=start, ended=start, status="succeeded", error="", result=result,
+            recorder=recorder,
+        )  # fmt: skip
+        log.append(record.as_dict())
+    out = tmp_path / "day.html"
+    done = gluelake(
+        "report",
+        "--lake-root",
+        str(tmp_path / "lake"),
+        "--date",
+        "2026-11-23",
+        "--output",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    page = out.read_text()
+    assert "<svg" in page and "raw records read" in page and "gold rows" in page
+    assert ">1,000<" in page and ">48<" in page  # funnel values
+    assert "cast_failed:quantity" in page and "&lt;script&gt;" in page and "<script>" not in page
+    assert 'href="file:///q/e.html"' in page
+    assert "http" not in page.replace("http://www.w3.org/2000/svg", "")  # nothing external
+    missing = gluelake("report", "--lake-root", str(tmp_path / "lake"), "--run-id", "nope")
+    assert missing.returncode == 2 and "no run nope" in missing.stderr
