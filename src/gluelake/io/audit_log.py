@@ -189,5 +189,8 @@ class AuditLog:
         import boto3
 
         if not hasattr(self, "_s3"):
-            self._s3 = boto3.client("s3")
+            # The endpoint the session gives S3A (a local S3 in tests); else boto3's own config.
+            self._s3 = boto3.client(
+                "s3", endpoint_url=os.environ.get("GLUELAKE_S3_ENDPOINT") or None
+            )
         return self._s3

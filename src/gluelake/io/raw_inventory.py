@@ -4,6 +4,7 @@ the key by which incremental runs recognise a file they have already processed."
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def _s3_files(roots: Sequence[str], prefix: str) -> Iterator[InputFile]:
     import boto3
     from botocore.exceptions import ClientError
 
-    client = boto3.client("s3")
+    # The endpoint the session gives S3A (a local S3 in tests); else boto3's own config.
+    client = boto3.client("s3", endpoint_url=os.environ.get("GLUELAKE_S3_ENDPOINT") or None)
     for root in roots:
         _, _, rest = root.partition("://")
         bucket, _, key_prefix = rest.partition("/")
