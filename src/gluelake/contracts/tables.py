@@ -9,7 +9,7 @@ from typing import Literal, cast
 from pyspark.sql import types as T
 
 from gluelake import columns as fw
-from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure, TableFormat
+from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
 from gluelake.contracts.types import parse_type
 from gluelake.errors import ContractError
 

@@ -19,8 +19,8 @@ from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
 from gluelake.quality.gate import Gate, require_pass
 from gluelake.run import RunInfo
-from gluelake.secrets import key_fingerprint
 from gluelake.runs.record import GateRecord, RunRecorder
+from gluelake.secrets import key_fingerprint
 from gluelake.transforms.quarantine import reason_counts
 
 log = logs.get_logger(__name__)
