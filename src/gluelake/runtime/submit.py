@@ -34,6 +34,13 @@ def spark_home() -> Path:
     return Path(pyspark.__file__).resolve().parent
 
 
+def _submit_binary(home: Path) -> Path:
+    submit = home / "bin" / "spark-submit"
+    if not submit.exists():
+        raise ConfigError(f"spark-submit not found at {submit}: is pyspark installed?")
+    return submit
+
+
 def _job_script(stage: str) -> Path:
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r}; expected one of {sorted(STAGES)}")
@@ -49,14 +56,18 @@ def _java_found() -> bool:
 
 
 def submit_command(
-    stage: str, job_args: Sequence[str], *, master: str = "local[*]", driver_memory: str = "2g"
+    stage: str,
+    job_args: Sequence[str],
+    *,
+    master: str = "local[*]",
+    driver_memory: str = "2g",
+    home: Path | None = None,
 ) -> SubmitCommand:
-    """``spark-submit`` of ``jobs/<stage>/main.py`` with ``job_args``."""
+    """``spark-submit`` of ``jobs/<stage>/main.py`` with ``job_args``; ``home`` is a Spark
+    distribution to use instead of pyspark's own (e.g. the one in AWS's Glue image)."""
     script = _job_script(stage)
-    home = spark_home()
-    submit = home / "bin" / "spark-submit"
-    if not submit.exists():
-        raise ConfigError(f"spark-submit not found at {submit}: is pyspark installed?")
+    home = home or spark_home()
+    submit = _submit_binary(home)
     python = python_environment()
     java_options = " ".join(driver_java_options(temp_dir()))
     argv = (

@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from gluelake.runtime.job import STAGES
 
@@ -32,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--master", default="local[*]", help="Spark master (default: local[*])")
     p.add_argument("--driver-memory", default="2g", help="driver JVM heap (default: 2g)")
+    p.add_argument(
+        "--spark-home",
+        type=Path,
+        default=None,
+        help="a Spark distribution to submit with (default: the installed pyspark's own)",
+    )
     p.add_argument("job_args", nargs=argparse.REMAINDER, help="--dataset NAME --lake-root PATH ...")
     p.set_defaults(handler=handle)
 
@@ -40,7 +47,11 @@ def handle(args: argparse.Namespace) -> int:
     from gluelake.runtime.submit import check_runnable, submit_command
 
     command = submit_command(
-        args.stage, args.job_args, master=args.master, driver_memory=args.driver_memory
+        args.stage,
+        args.job_args,
+        master=args.master,
+        driver_memory=args.driver_memory,
+        home=args.spark_home,
     )
     if args.print_only:
         print(command.shell())
