@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
             build_local_session()
         code: int = args.handler(args)
+        sys.stdout.flush()  # inside the try: a closed pipe is reported here, not at exit
     except GateFailed as exc:
         print(f"failed: {exc}", file=sys.stderr)
         return EXIT_DATA_FAILED
@@ -55,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader stopped early (`gluelake query ... | head`): not a failure of the command.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug or an infrastructure failure: never exit 1
         first = (str(exc).strip().splitlines() or [""])[0][:300]
         if type(exc).__name__ in SPARK_INPUT_ERRORS and type(exc).__module__.startswith("pyspark"):
