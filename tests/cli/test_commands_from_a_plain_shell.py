@@ -145,3 +145,13 @@ def test_lint_names_the_contract_field_for_data_outside_the_projected_years(tmp_
     )
     done = gluelake("athena", "lint", "--lake-root", lake, *common)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_submit_whose_jvm_does_not_start_exits_2_not_1(tmp_path: Path):
+    # spark-submit itself exits 1 here, the code a gate failure uses.
+    done = gluelake(
+        "submit", "--driver-memory", "12qq", "raw_to_bronze",
+        "--dataset", "emission_factors", "--lake-root", tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "before the job finished" in done.stderr

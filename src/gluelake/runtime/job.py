@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
@@ -36,6 +38,8 @@ STAGES: dict[str, tuple[str, Stage]] = {
     "silver_to_gold": ("gold", silver_to_gold.run),
 }
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+# Where a job writes its exit status when the caller asks (``gluelake submit`` does).
+EXIT_FILE_ENV = "GLUELAKE_EXIT_FILE"
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,15 @@ def _run_stage(
 def main(stage: str, job_version: str, argv: Sequence[str]) -> int:
     """Run one stage; exit 0 when published, 1 when a quality gate blocked it, 2 on any
     error (a known one logs its reason; anything else also logs its traceback)."""
+    code = _main(stage, job_version, argv)
+    exit_file = os.environ.get(EXIT_FILE_ENV)
+    if exit_file:
+        # spark-submit also exits 1 when its JVM fails: the file says the job itself decided.
+        Path(exit_file).write_text(str(code), encoding="utf-8")
+    return code
+
+
+def _main(stage: str, job_version: str, argv: Sequence[str]) -> int:
     logs.configure()
     try:
         args = parse_job_args(stage, argv)

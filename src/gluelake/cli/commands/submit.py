@@ -6,9 +6,10 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from gluelake.runtime.job import STAGES
+from gluelake.runtime.job import EXIT_FILE_ENV, STAGES
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,6 +59,16 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     check_runnable()
     sys.stdout.flush()
-    done = subprocess.run(command.argv, env={**os.environ, **command.env}, check=False)
-    # A job exits 0, 1 or 2; anything else (a signal, a JVM that never started) is an error.
-    return done.returncode if done.returncode in (0, 1, 2) else 2
+    with tempfile.TemporaryDirectory(prefix="gluelake-submit-") as scratch:
+        exit_file = Path(scratch) / "exit"
+        env = {**os.environ, **command.env, EXIT_FILE_ENV: str(exit_file)}
+        done = subprocess.run(command.argv, env=env, check=False)
+        # spark-submit exits 1 when its JVM fails too; only the job's own word counts.
+        if not exit_file.exists():
+            print(
+                f"error: submit: spark-submit exited {done.returncode} before the job "
+                "finished (the JVM did not start, or the run was killed)",
+                file=sys.stderr,
+            )
+            return 2
+        return int(exit_file.read_text(encoding="utf-8"))
