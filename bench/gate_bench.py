@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,16 +22,18 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 
 from gluelake.contracts import DatasetContract, load_contracts
-from gluelake.generate.emissions import activity_lines, factor_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.paths import project_root
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
 from gluelake.quality.factory import make_gate
+
+sys.path.insert(0, str(project_root()))  # the project's samples/ generators
 from gluelake.quality.gate import Gate, GateOutcome
 from gluelake.run import RunInfo
 from gluelake.session import LocalSessionConfig, build_local_session
+from samples.emissions import activity_lines, factor_lines
 
 
 @dataclass

@@ -35,13 +35,14 @@ import psutil
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE / "variants"))
+sys.path.insert(0, str(ROOT))  # the project's samples/ generators
 
 import common  # noqa: E402
 
 from gluelake.contracts import load_contracts  # noqa: E402
-from gluelake.generate.emissions import BENCH_FLAWS, activity_lines, factor_lines  # noqa: E402
 from gluelake.io.layout import LakeLayout  # noqa: E402
 from gluelake.io.raw_files import write_batch  # noqa: E402
+from samples.emissions import BENCH_FLAWS, activity_lines, factor_lines  # noqa: E402
 
 
 @dataclass(frozen=True)

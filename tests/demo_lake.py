@@ -9,11 +9,11 @@ import pytest
 from pyspark.sql import SparkSession
 
 from gluelake.contracts import DatasetContract
-from gluelake.generate.assessments import assessment_lines
-from gluelake.generate.emissions import activity_lines, factor_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.runtime.job import JobArgs, run_stage
+from samples.assessments import assessment_lines
+from samples.emissions import activity_lines, factor_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_KEY = "demo-key-not-for-production"

@@ -14,6 +14,11 @@ def project_root() -> Path:
     return here if (here / "pyproject.toml").exists() else Path.cwd()
 
 
+def default_samples_dir() -> Path:
+    """``samples/`` of the project: generators of the sample datasets' raw data."""
+    return project_root() / "samples"
+
+
 def default_schemas_dir() -> Path:
     """``schemas/`` of the project: one dataset contract per YAML file."""
     return project_root() / "schemas"

@@ -11,11 +11,11 @@ from emissions_oracle import expected_gold
 from pyspark.sql import functions as F
 
 from gluelake.contracts.tables import dataset_tables
-from gluelake.generate.assessments import assessment_lines
-from gluelake.generate.emissions import activity_lines, factor_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.runtime.job import JobArgs, run_stage
+from samples.assessments import assessment_lines
+from samples.emissions import activity_lines, factor_lines
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

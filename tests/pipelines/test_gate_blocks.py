@@ -10,7 +10,6 @@ import pytest
 from delta.tables import DeltaTable
 
 from gluelake.errors import GateFailed
-from gluelake.generate.emissions import activity_lines, factor_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
@@ -18,6 +17,7 @@ from gluelake.pipelines.stage import StageContext
 from gluelake.quality.gate import GateOutcome, OpenGate
 from gluelake.run import RunInfo
 from gluelake.runtime.job import main
+from samples.emissions import activity_lines, factor_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from gluelake.errors import GateFailed
-from gluelake.generate.retail import SNAPSHOTS, category_lines, product_lines, sale_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.runtime.job import JobArgs, run_stage
+from samples.retail import SNAPSHOTS, category_lines, product_lines, sale_lines
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,6 @@ from pyspark.sql import types as T
 
 from gluelake.contracts import DatasetContract
 from gluelake.contracts.tables import TableSpec, aggregate_tables, zone_table
-from gluelake.generate.emissions import activity_lines
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.pipelines import raw_to_bronze
@@ -22,6 +21,7 @@ from gluelake.pipelines.stage import StageContext
 from gluelake.quality.factory import make_gate
 from gluelake.quality.gate import ExpectationsGate, GateOutcome
 from gluelake.run import RunInfo
+from samples.emissions import activity_lines
 
 
 @dataclass

@@ -11,12 +11,12 @@ import pytest
 
 from gluelake.contracts.tables import runs_table
 from gluelake.errors import GluelakeError
-from gluelake.generate.emissions import activity_lines, factor_lines
 from gluelake.io.audit_log import AuditLog
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.runs.chain import verify
 from gluelake.runtime.job import JobArgs, run_stage
+from samples.emissions import activity_lines, factor_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "run-records-test-key-0123"

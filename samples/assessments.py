@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gluelake.generate.batch import RawBatch
+from gluelake.generate.samples import SampleGenerator
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 DAYS = 365
@@ -44,3 +45,11 @@ def assessment_lines(seed: int, count: int) -> RawBatch:
             batch.flaws["duplicate_delivery"] += 1
             batch.add(INGEST_DATES[-1], line)
     return batch
+
+
+GENERATOR = SampleGenerator(
+    option="assessments",
+    default=2000,
+    help="assessment records",
+    batches=lambda seed, count: (assessment_lines(seed, count),),
+)

@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from gluelake.generate.batch import RawBatch
+from gluelake.generate.samples import SampleGenerator
 
 DEPARTMENTS = {"cat-01": ("Fruit", "grocery"), "cat-02": ("Bakery", "grocery"),
                "cat-03": ("Cleaning", "household"), "cat-04": ("Audio", "electronics"),
@@ -79,3 +80,11 @@ def sale_lines(seed: int, count: int, products: int = 20) -> RawBatch:
             batch.flaws["duplicate_delivery"] += 1
             batch.add(SALES_INGEST[-1], line)
     return batch
+
+
+GENERATOR = SampleGenerator(
+    option="sales",
+    default=2000,
+    help="retail sale lines (plus the category and product snapshots)",
+    batches=lambda seed, count: (category_lines(), product_lines(), sale_lines(seed, count)),
+)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from gluelake.generate.batch import RawBatch
+from gluelake.generate.samples import SampleGenerator
 
 # (factor_id, activity_type, unit, scope, category, [(valid_from, valid_to, kg_co2e)])
 FACTORS: tuple[tuple[str, str, str, int, str, tuple[tuple[str, str | None, str], ...]], ...] = (
@@ -218,3 +219,11 @@ def _inject_flaw(
     elif name == "unknown_field":
         record["legacy_cost_center"] = f"CC-{rng.randrange(1000)}"
     return name
+
+
+GENERATOR = SampleGenerator(
+    option="activities",
+    default=5000,
+    help="emission activity records (plus the factor versions)",
+    batches=lambda seed, count: (factor_lines(), activity_lines(seed, count)),
+)
