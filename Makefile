@@ -8,6 +8,8 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 JARS_DIR := .jars
 LAKE     ?= lake/demo
+# pytest workers for `make test` (each its own SparkSession; a test module stays on one worker).
+TEST_WORKERS ?= 2
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
 DEMO_QUERY := SELECT tenant_id, scope, ROUND(SUM(total_kg_co2e) / 1000, 3) AS tonnes_co2e, SUM(record_count) AS activities FROM gluelake_dev_gold.emissions_monthly WHERE year = 2025 AND month = 7 GROUP BY tenant_id, scope ORDER BY tenant_id, scope
@@ -59,7 +61,7 @@ test: setup  ## lint, type-check, static contract/suite/DDL checks, then the tes
 	$(BIN)/gluelake check
 	$(BIN)/gluelake athena ddl --check
 	$(BIN)/gluelake athena lint --no-lake
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The same targets inside the project's Glue 5.1-parity image (docker/Dockerfile); the image
 # is rebuilt from the working tree first. Needs Docker with the compose plugin.
