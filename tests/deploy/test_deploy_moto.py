@@ -31,11 +31,11 @@ def test_dry_run_plans_everything_and_changes_nothing(aws_env, project_repo, fak
     assert plan.version == f"0.1.0-{git(project_repo, 'rev-parse', '--short=7', 'HEAD')}"
     counts = plan.counts()
     # 13 jobs (emissions 3, assessments 3, sales 3, products 2, emission_factors 1,
-    # product_categories 1), 6 workflows, 13 triggers, the artifacts, and one lifecycle
+    # product_categories 1), 6 workflows, 14 triggers, the artifacts, and one lifecycle
     # rule per raw folder and table.
     kinds = [c.kind for c in plan.changes if c.action == "create"]
     assert kinds.count("job") == 13 and kinds.count("workflow") == 6
-    assert kinds.count("trigger") == 13 and kinds.count("artifacts") == 1
+    assert kinds.count("trigger") == 14 and kinds.count("artifacts") == 1
     assert kinds.count("lifecycle") >= 3 + 11
     assert counts.get("update", 0) == 0
     assert glue.get_jobs()["Jobs"] == []
@@ -181,6 +181,40 @@ def test_workflow_runs_references_first_then_each_stage_on_success(
     ]
     factors = glue.get_trigger(Name="gluelake-local-emission_factors-start")["Trigger"]
     assert factors["Type"] == "ON_DEMAND"  # refreshed by the emissions workflow
+
+
+def test_a_two_hop_reference_is_refreshed_up_to_its_silver_before_the_join(
+    aws_env, project_repo, fake_wheel
+):
+    s3, glue, env = aws_env["s3"], aws_env["glue"], aws_env["env"]
+    deploy(s3, glue, env, project_repo, wheel=fake_wheel)
+
+    def after(trigger: str) -> list[str]:
+        body = glue.get_trigger(Name=f"gluelake-local-sales-{trigger}")["Trigger"]
+        assert body["WorkflowName"] == "gluelake-local-sales"
+        return sorted(
+            c["JobName"].removeprefix("gluelake-local-") for c in body["Predicate"]["Conditions"]
+        )
+
+    start = glue.get_trigger(Name="gluelake-local-sales-start")["Trigger"]
+    assert [a["JobName"].removeprefix("gluelake-local-") for a in start["Actions"]] == [
+        "product_categories-raw_to_bronze",
+        "products-raw_to_bronze",
+        "sales-raw_to_bronze",
+    ]
+    assert after("products-bronze_to_silver") == [
+        "product_categories-raw_to_bronze",
+        "products-raw_to_bronze",
+    ]
+    assert after("bronze_to_silver") == [
+        "product_categories-raw_to_bronze",
+        "products-bronze_to_silver",
+        "sales-raw_to_bronze",
+    ]
+    assert after("silver_to_gold") == ["sales-bronze_to_silver"]
+    for reference in ("products", "product_categories"):
+        own = glue.get_trigger(Name=f"gluelake-local-{reference}-start")["Trigger"]
+        assert own["Type"] == "ON_DEMAND"  # refreshed by the workflows that join it
 
 
 def test_removed_dataset_is_reported_not_deleted(aws_env, project_repo, fake_wheel):

@@ -60,6 +60,39 @@ def workflow_name(env: DeployEnvironment, dataset: str) -> str:
     return f"{env.name_prefix}-{dataset}"
 
 
+Job = tuple[str, str]  # (dataset, stage)
+JOIN_STAGE = "bronze_to_silver"  # where join steps read their references
+GOLD_STAGE = "silver_to_gold"  # references are joined from bronze or silver, never gold
+
+
+def workflow_graph(config: GlueConfig, dataset: str) -> list[tuple[Job, list[Job]]]:
+    """The jobs of ``dataset``'s workflow, each with the jobs that must succeed before it
+    (none: the start trigger runs it). Every reference the dataset joins, directly or through
+    another reference, is refreshed up to the zone it is joined from (all of its stages but
+    gold) before the stage that joins it."""
+    refs: list[str] = []
+
+    def visit(name: str) -> None:  # depth first: a reference's own references come first
+        for dep in config.dataset(name).depends_on:
+            if dep not in refs:
+                visit(dep)
+                refs.append(dep)
+
+    visit(dataset)
+    graph: list[tuple[Job, list[Job]]] = []
+    last: dict[str, Job] = {}  # the last job of each dataset already in the graph
+    for name in [*refs, dataset]:
+        ds = config.dataset(name)
+        stages = ds.stages if name == dataset else tuple(s for s in ds.stages if s != GOLD_STAGE)
+        for i, stage in enumerate(stages):
+            after: list[Job] = [] if i == 0 else [(name, stages[i - 1])]
+            if i > 0 and stage == JOIN_STAGE:
+                after += [last[dep] for dep in ds.depends_on if dep in last]
+            graph.append(((name, stage), after))
+        last[name] = (name, stages[-1])
+    return graph
+
+
 def _conf(env: DeployEnvironment, template_conf: str | None) -> str:
     """Glue takes one ``--conf`` argument; further settings are chained ``--conf k=v``."""
     parts = [template_conf] if template_conf else []
@@ -157,8 +190,8 @@ def glue_resources(
                 },
             )
         )
-        first = [job_name(env, ref, "raw_to_bronze") for ref in ds.depends_on]
-        first.append(job_name(env, ds.dataset, ds.stages[0]))
+        graph = workflow_graph(config, ds.dataset)
+        first = [job_name(env, d, st) for (d, st), after in graph if not after]
         start: dict[str, Any] = {
             "Description": f"Start {wf}: " + (ds.schedule or "on demand"),
             "Type": "SCHEDULED" if ds.schedule else "ON_DEMAND",
@@ -169,9 +202,11 @@ def glue_resources(
         triggers.append(
             TriggerDef(f"{wf}-start", wf, start, active=bool(ds.schedule) and env.schedules_active)
         )
-        watched = first
-        for stage in ds.stages[1:]:
-            target = job_name(env, ds.dataset, stage)
+        for (dataset, stage), after in graph:
+            if not after:
+                continue
+            target = job_name(env, dataset, stage)
+            watched = [job_name(env, d, st) for d, st in after]
             body = {
                 "Description": f"Run {target} when {', '.join(watched)} succeeded",
                 "Type": "CONDITIONAL",
@@ -184,6 +219,6 @@ def glue_resources(
                 },
                 "Actions": [{"JobName": target}],
             }
-            triggers.append(TriggerDef(f"{wf}-{stage}", wf, body, active=True))
-            watched = [target]
+            suffix = stage if dataset == ds.dataset else f"{dataset}-{stage}"
+            triggers.append(TriggerDef(f"{wf}-{suffix}", wf, body, active=True))
     return GlueResources(tuple(jobs), tuple(workflows), tuple(triggers))
