@@ -45,6 +45,8 @@ RAW_FIELDS = "_fields"  # its fields by name
 REASONS = "_reasons"  # reason codes found so far
 MESSAGES = "_messages"  # readable reasons, one per code
 RECORD_ORDER = "_record_order"  # hash of the unmasked text: orders identical masked records
+DUPLICATE = "_duplicate"  # a row deduplication drops (another row of its key wins)
+GROUP_ROWS = "_group_rows"  # silver rows in a gold group (the group-count check)
 
 # Contract type of every column written to a table.
 TYPES: dict[str, str] = {

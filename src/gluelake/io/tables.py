@@ -17,6 +17,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from gluelake import logs
+from gluelake.columns import RUN_ID
 from gluelake.contracts.tables import TableSpec
 from gluelake.contracts.types import parse_type
 from gluelake.errors import SourceError, WriteConflictError, first_line
@@ -142,6 +143,11 @@ def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
 def row_count(spark: SparkSession, path: str, table: TableSpec) -> int:
     """Rows a published table holds (Delta answers from its log's file statistics)."""
     return read_table(spark, path, table).count()
+
+
+def rows_from_run(spark: SparkSession, path: str, table: TableSpec, run_id: str) -> int:
+    """Rows a published table holds that the run ``run_id`` wrote (by their lineage)."""
+    return read_table(spark, path, table).filter(F.col(RUN_ID) == run_id).count()
 
 
 def stored_bytes(spark: SparkSession, path: str, table: TableSpec) -> int | None:

@@ -132,7 +132,8 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             accepted=n_written,
             quarantined=n_quarantined,
             duplicates_dropped=0,
-        )
+        ),
+        source="bronze",
     )
     # Silver is rebuilt from the whole of bronze: a row changes when anything it was
     # computed from changed (a restated factor too), and a key that no longer passes

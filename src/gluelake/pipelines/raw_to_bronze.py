@@ -7,11 +7,12 @@ from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from gluelake import logs
-from gluelake.columns import REASONS, SOURCE_FILE
+from gluelake.columns import DUPLICATE, REASONS, SOURCE_FILE
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
 from gluelake.io import raw, raw_inventory
 from gluelake.io.tables import MergePolicy
+from gluelake.pipelines.reconcile import Tally
 from gluelake.pipelines.stage import (
     StageContext,
     StageResult,
@@ -22,7 +23,7 @@ from gluelake.pipelines.stage import (
     reconcile,
     record_reasons,
 )
-from gluelake.transforms.dedup import deduplicate
+from gluelake.transforms.dedup import drop_duplicates, mark_duplicates
 from gluelake.transforms.enforce import (
     MALFORMED,
     enforce_contract,
@@ -38,12 +39,11 @@ log = logs.get_logger(__name__)
 
 
 def _batch_counts(checked: DataFrame, required: list[str]) -> Row:
-    """Every count the stage needs, in one pass over the checked batch: records read,
-    valid, quarantined (counted separately: reconciliation compares them), parsed, and per
-    required column the records without a value for it."""
+    """Every count the stage needs, in one pass over the checked batch: records valid and
+    quarantined (each counted: reconciliation compares them with the source), parsed, and
+    per required column the records without a value for it."""
     reasons = F.col(REASONS)
     row = checked.agg(
-        F.count(F.lit(1)).alias("read"),
         F.count_if(~has_reasons()).alias("valid"),
         F.count_if(has_reasons()).alias("quarantined"),
         F.count_if(~F.array_contains(reasons, MALFORMED)).alias("parsed"),
@@ -67,15 +67,17 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     # not kept (wide, and personal); the masked record is built only for quarantined rows.
     ctx.recorder.add_inputs(raw_inventory.list_raw_files(ctx.layout, c, ctx.ingest_dates))
     source = raw.read_raw(spark, ctx.layout, c, ingest_dates=ctx.ingest_dates)
+    tally = Tally()  # each side of the row accounting, counted where it happens
     checked = (
-        source.transform(enforce_contract, contract=c, now=run_info.started_at)
+        tally.observe(source, "read")
+        .transform(enforce_contract, contract=c, now=run_info.started_at)
         .transform(mask_pii, contract=c, key=ctx.pii_key, record_for=has_reasons())
         .cache()
     )
     with logs.step(log, "read", dataset=c.name, zone="raw") as done:
         with raw.source_errors(c, ctx.layout):
             counts = _batch_counts(checked, required)
-        rows_read = int(counts["read"])
+        rows_read = tally.rows("read")
         done.update(rows=rows_read)
     # A required column missing from every parsed record may be absent from the source
     # altogether: only then is it worth listing the batch's field names to tell.
@@ -94,9 +96,12 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
                 f"required column(s) {missing} absent from every record (contract {c.file})",
             )
 
+    ranked = checked.filter(~has_reasons()).transform(
+        mark_duplicates, keys=c.primary_key, order_by=c.order_by, tiebreak=[SOURCE_FILE]
+    )
     bronze = (
-        checked.filter(~has_reasons())
-        .transform(deduplicate, keys=c.primary_key, order_by=c.order_by, tiebreak=[SOURCE_FILE])
+        tally.observe(ranked, "duplicates", where=F.col(DUPLICATE))
+        .transform(drop_duplicates)
         .transform(add_run_lineage, run=run_info)
         .transform(conform_to_table, table=table)
         .cache()
@@ -112,17 +117,16 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         n_written = bronze.count()
         done.update(valid=n_valid, written=n_written, quarantined=n_quarantined)
     record_reasons(ctx, quarantined)
-    result = reconcile(
-        StageResult(
-            stage="raw_to_bronze",
-            dataset=c.name,
-            run_id=run_info.run_id,
-            rows_read=rows_read,
-            accepted=n_written,
-            quarantined=n_quarantined,
-            duplicates_dropped=n_valid - n_written,
-        )
+    result = StageResult(
+        stage="raw_to_bronze",
+        dataset=c.name,
+        run_id=run_info.run_id,
+        rows_read=rows_read,
+        accepted=n_written,
+        quarantined=n_quarantined,
+        duplicates_dropped=tally.rows("duplicates"),
     )
+    reconcile(result, source="raw")
     # Latest by the contract's ordering wins; on a tie the later-delivered file does,
     # as in dedup. A re-run of the same files therefore changes nothing.
     policy = MergePolicy(keys=c.primary_key, newer_by=(*c.order_by, SOURCE_FILE))

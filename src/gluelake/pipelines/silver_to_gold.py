@@ -7,9 +7,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from gluelake import logs
+from gluelake.columns import GROUP_ROWS
 from gluelake.contracts.tables import TableSpec, aggregate_tables, zone_table
-from gluelake.errors import ReconciliationError
 from gluelake.io import tables
+from gluelake.pipelines.reconcile import Count, balance
 from gluelake.pipelines.stage import StageContext, StageResult, pass_gate
 from gluelake.runs.record import InputTable
 from gluelake.transforms.aggregate import aggregate, filtered, year_over_year
@@ -35,25 +36,25 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         done.update(rows=rows_read)
 
     outputs: list[tuple[TableSpec, DataFrame]] = []
+    groups: dict[str, int] = {}  # rows each gold table gets: one per group
     for agg in c.aggregates:
-        grouped = silver.transform(aggregate, agg=agg).cache()
+        grouped = silver.transform(aggregate, agg=agg, group_rows=GROUP_ROWS).cache()
+        # Every silver row (that the filter keeps) lands in exactly one group.
+        totals = grouped.agg(
+            F.sum(GROUP_ROWS).alias("rows"), F.count(F.lit(1)).alias("groups")
+        ).first()
+        assert totals is not None  # a global aggregate always has one row
+        expected = rows_read if agg.filter is None else silver.transform(filtered, agg=agg).count()
+        balance(
+            f"silver_to_gold {c.name}.{agg.name}",
+            Count("read from silver" + (" passing the filter" if agg.filter else ""), expected),
+            [Count("counted into the groups", int(totals["rows"] or 0))],
+        )
         outputs.append((specs[agg.name], grouped))
+        groups[agg.name] = int(totals["groups"])
         if agg.year_over_year:
             outputs.append((specs[f"{agg.name}_yoy"], grouped.transform(year_over_year, agg=agg)))
-        count = next((m.name for m in agg.measures if m.fn == "count" and m.column is None), None)
-        if count is not None:
-            # Every silver row lands in exactly one group: the counts must add up.
-            total = grouped.agg(F.sum(count)).first()
-            counted = int(total[0] or 0) if total else 0
-            # Filtered: the rows the filter keeps, counted on their own (silver is cached).
-            expected = (
-                rows_read if agg.filter is None else silver.transform(filtered, agg=agg).count()
-            )
-            if counted != expected:
-                raise ReconciliationError(
-                    f"silver_to_gold {c.name}.{agg.name}: silver has {expected} rows"
-                    f"{' passing the filter' if agg.filter else ''}, groups count {counted}"
-                )
+            groups[f"{agg.name}_yoy"] = groups[agg.name]  # one row per group, prior or not
 
     shaped = [
         (
@@ -71,12 +72,20 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         for spec, df in shaped:
             path = ctx.layout.table(spec)
             tables.overwrite_partitions(df, path=path, table=spec, every_partition=ctx.full_refresh)
-            written += df.count()
+            # Counted from the table (Parquet keeps no commit metrics): this run's rows.
+            landed = tables.rows_from_run(spark, path, spec, run_info.run_id)
+            balance(
+                f"silver_to_gold {c.name}.{spec.name}",
+                Count("groups aggregated", groups[spec.name]),
+                [Count("rows the table holds from this run", landed)],
+            )
+            written += landed
             in_tables += tables.row_count(spark, path, spec)
         done.update(tables=len(shaped), rows=written)
     for df in [*(d for _, d in outputs), *(d for _, d in shaped)]:
         df.unpersist()
-    # Gold replaces whole partitions: every row written counts as inserted.
+    # Gold replaces whole partitions: every row written counts as inserted. Every silver
+    # row is accepted into each aggregate's groups (checked per aggregate above).
     return StageResult(
         stage="silver_to_gold",
         dataset=c.name,

@@ -14,9 +14,10 @@ from gluelake.contracts.fingerprint import table_fingerprint
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
 from gluelake.contracts.types import parse_type
-from gluelake.errors import ConfigError, ContractChangeError, ReconciliationError
+from gluelake.errors import ConfigError, ContractChangeError
 from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
+from gluelake.pipelines.reconcile import Count, balance
 from gluelake.quality.gate import Gate, require_pass
 from gluelake.run import RunInfo
 from gluelake.runs.record import GateRecord, RunRecorder
@@ -45,7 +46,8 @@ class StageResult:
     """Row accounting of one run.
 
     ``rows_read = accepted + quarantined + duplicates_dropped`` is checked before anything
-    is published. ``accepted`` rows were offered to the output table; of them this run
+    is published, each counted on its own (``reconcile``), and after the write against the
+    tables' commits. ``accepted`` rows were offered to the output table; of them this run
     ``inserted``, ``updated`` or left ``unchanged`` a row (from Delta's commit metrics where
     a MERGE ran), and ``deleted`` counts stored rows the run removed. ``rows_in_table`` is
     the size of the published set after the run (in gold: every aggregate table's rows)."""
@@ -160,14 +162,18 @@ def check_contract(spark: SparkSession, ctx: StageContext, specs: list[TableSpec
             )
 
 
-def reconcile(result: StageResult) -> StageResult:
-    accounted = result.accepted + result.quarantined + result.duplicates_dropped
-    if accounted != result.rows_read:
-        raise ReconciliationError(
-            f"{result.stage} {result.dataset}: read {result.rows_read} rows but accounted for "
-            f"{accounted} (accepted {result.accepted} + quarantined {result.quarantined}"
-            f" + duplicates {result.duplicates_dropped})"
-        )
+def reconcile(result: StageResult, *, source: str) -> StageResult:
+    """Rows read from ``source`` = accepted + quarantined + duplicates dropped, or the run
+    fails before publishing. The caller counts each side where it happens."""
+    balance(
+        f"{result.stage} {result.dataset}",
+        Count(f"read from {source}", result.rows_read),
+        [
+            Count("accepted", result.accepted),
+            Count("quarantined", result.quarantined),
+            Count("dropped as duplicates", result.duplicates_dropped),
+        ],
+    )
     return result
 
 
@@ -259,11 +265,14 @@ def publish_upsert(
             deleted=metrics.deleted,
             quarantine_inserted=q_metrics.inserted,
         )
-    if metrics.source_rows is not None and metrics.source_rows != result.accepted:
-        raise ReconciliationError(
-            f"{result.stage} {result.dataset}: counted {result.accepted} rows to write, "
-            f"Delta received {metrics.source_rows}"
-        )
+    # What each table's commit says it received (no commit: Delta had nothing to change).
+    for side, m, spec in (("accepted", metrics, table), ("quarantined", q_metrics, q_table)):
+        if m.source_rows is not None:
+            balance(
+                f"{result.stage} {result.dataset}",
+                Count(f"{side} (counted by the stage)", getattr(result, side)),
+                [Count(f"received by the {spec.zone} table {spec.name} commit", m.source_rows)],
+            )
     return replace(
         result,
         inserted=metrics.inserted,

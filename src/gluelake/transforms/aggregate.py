@@ -39,10 +39,13 @@ def filtered(df: DataFrame, *, agg: Aggregate) -> DataFrame:
     return df if agg.filter is None else df.filter(F.expr(expand(agg.filter)))
 
 
-def aggregate(df: DataFrame, *, agg: Aggregate) -> DataFrame:
-    """One row per dimension values and time period (silver has year/month/day)."""
+def aggregate(df: DataFrame, *, agg: Aggregate, group_rows: str | None = None) -> DataFrame:
+    """One row per dimension values and time period (silver has year/month/day);
+    ``group_rows``: also count each group's rows into this column."""
     keys = [*agg.dimensions, *time_columns(agg)]
     measures = [_measure(m) for m in agg.measures]
+    if group_rows is not None:
+        measures.append(F.count(F.lit(1)).alias(group_rows))
     rows = df.transform(filtered, agg=agg)
     return rows.groupBy(*keys).agg(*measures) if keys else rows.agg(*measures)
 
