@@ -14,7 +14,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from gluelake.cli import main as cli
-from gluelake.errors import ReconciliationError
+from gluelake.errors import GateFailed, ReconciliationError
 from gluelake.io import tables
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageResult
@@ -246,3 +246,11 @@ def test_a_failed_reconciliation_exits_2_with_one_line(
     failed = [line for line in capsys.readouterr().err.splitlines() if "stage.failed" in line]
     assert len(failed) == 1
     assert "ReconciliationError" in failed[0] and "1 row(s) unaccounted for" in failed[0]
+
+
+def test_an_empty_raw_batch_is_counted_without_waiting_for_spark(spark, config, tmp_path):
+    """An empty input has no partitions, and Spark then reports no observed count."""
+    lake = new_lake(tmp_path)
+    (lake / "raw/meters/ingest_date=2026-02-05/part-0.jsonl").write_text("")
+    with pytest.raises(GateFailed, match="row_count"):
+        stage("raw_to_bronze", config, lake)

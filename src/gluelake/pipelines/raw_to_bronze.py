@@ -77,7 +77,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     with logs.step(log, "read", dataset=c.name, zone="raw") as done:
         with raw.source_errors(c, ctx.layout):
             counts = _batch_counts(checked, required)
-        rows_read = tally.rows("read")
+        rows_read = tally.rows("read", passed=int(counts["valid"]) + int(counts["quarantined"]))
         done.update(rows=rows_read)
     # A required column missing from every parsed record may be absent from the source
     # altogether: only then is it worth listing the batch's field names to tell.
@@ -124,7 +124,7 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         rows_read=rows_read,
         accepted=n_written,
         quarantined=n_quarantined,
-        duplicates_dropped=tally.rows("duplicates"),
+        duplicates_dropped=tally.rows("duplicates", passed=n_valid),
     )
     reconcile(result, source="raw")
     # Latest by the contract's ordering wins; on a tie the later-delivered file does,

@@ -43,15 +43,22 @@ class Tally:
     made by the action that runs anyway, with no Spark job of its own."""
 
     def __init__(self) -> None:
-        self._observations: dict[str, Observation] = {}
+        self._observed: dict[str, tuple[Observation, DataFrame, Column | None]] = {}
 
     def observe(self, df: DataFrame, name: str, where: Column | None = None) -> DataFrame:
         """``df`` unchanged, counting its rows (those matching ``where``) under ``name``
         when an action first runs it."""
-        observation = self._observations[name] = Observation(name)
+        observation = Observation(name)
+        self._observed[name] = (observation, df, where)
         rows = F.count(F.lit(1)) if where is None else F.count_if(where)
         return df.observe(observation, rows.alias("rows"))
 
-    def rows(self, name: str) -> int:
-        """The count; only after an action ran the observed frame (before, it would wait)."""
-        return int(self._observations[name].get["rows"])
+    def rows(self, name: str, *, passed: int) -> int:
+        """The count, once an action ran the observed frame; ``passed``: rows that action
+        saw after the observed step. With none, Spark may have run no task there (an
+        empty input has no partitions) and then reports nothing, so waiting would never
+        end: the step's input is counted on its own instead (it is empty, or a fault)."""
+        observation, df, where = self._observed[name]
+        if passed == 0:
+            return (df if where is None else df.filter(where)).count()
+        return int(observation.get["rows"])
