@@ -21,6 +21,7 @@ from gluelake.contracts import DatasetContract
 from gluelake.contracts.tables import aggregate_tables, quality_results_table, quarantine_table
 from gluelake.errors import AthenaError
 from gluelake.paths import project_root
+from gluelake.spark_types import spark_schema
 
 QUERIES = project_root() / "athena" / "queries"
 TODAY = datetime.now(UTC).date()
@@ -70,7 +71,7 @@ def query_lake(
 ) -> Path:  # fmt: skip
     root = tmp_path_factory.mktemp("querylake")
     gold = aggregate_tables(contracts["emissions"])[0]
-    df = spark.createDataFrame([_gold_row(g) for g in GOLD], gold.spark_schema())
+    df = spark.createDataFrame([_gold_row(g) for g in GOLD], spark_schema(gold))
     df.write.partitionBy("year", "month").parquet(str(root / gold.path))
     for zone in ("bronze", "silver"):
         spec = quarantine_table(contracts["emissions"], zone)
@@ -79,7 +80,7 @@ def query_lake(
             for i, (z, reasons, at) in enumerate(QUARANTINE)
             if z == zone
         ]
-        spark.createDataFrame(rows, spec.spark_schema()).write.format("delta").save(
+        spark.createDataFrame(rows, spark_schema(spec)).write.format("delta").save(
             str(root / spec.path)
         )
     q = quality_results_table()
@@ -89,7 +90,7 @@ def query_lake(
          dataset, (TODAY - timedelta(days=ago)).isoformat())
         for dataset, ago, run, zone, ok in QUALITY
     ]  # fmt: skip
-    spark.createDataFrame(rows, q.spark_schema()).write.partitionBy(
+    spark.createDataFrame(rows, spark_schema(q)).write.partitionBy(
         "dataset", "validation_date"
     ).parquet(str(root / q.path))
     return root

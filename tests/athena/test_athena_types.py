@@ -1,12 +1,11 @@
-"""Contract type -> Athena DDL type and Glue type string."""
+"""Contract type -> Athena DDL type and Glue type string, from the one type table."""
 
 from __future__ import annotations
 
 import pytest
-from pyspark.sql import types as T
 
-from gluelake.athena.types import athena_type, contract_athena_type, contract_glue_type, glue_type
-from gluelake.errors import AthenaError
+from gluelake.athena.types import athena_type, contract_athena_type, contract_glue_type
+from gluelake.contracts.types import parse_type
 
 # contract type, Athena DDL (as sqlglot renders it for Hive DDL), Glue type string
 MAPPING = [
@@ -31,34 +30,22 @@ def test_contract_type_mapping(contract: str, ddl: str, glue: str) -> None:
     assert contract_glue_type(contract) == glue
 
 
-def test_struct_and_map_types() -> None:
-    dtype = T.StructType(
-        [
-            T.StructField("code", T.StringType()),
-            T.StructField("amount", T.DecimalType(12, 2)),
-            T.StructField("tags", T.ArrayType(T.StringType())),
-            T.StructField("attrs", T.MapType(T.StringType(), T.LongType())),
-        ]
-    )
-    assert glue_type(dtype) == (
-        "struct<code:string,amount:decimal(12,2),tags:array<string>,attrs:map<string,bigint>>"
-    )
-    assert athena_type(dtype).sql(dialect="hive") == (
-        "STRUCT<code: STRING, amount: DECIMAL(12, 2), tags: ARRAY<STRING>, "
-        "attrs: MAP<STRING, BIGINT>>"
+def test_nested_struct_types() -> None:
+    t = parse_type("struct<code:string,amount:decimal(12,2),tags:array<string>,n:bigint>")
+    assert contract_glue_type(
+        "struct<code:string,amount:decimal(12,2),tags:array<string>,n:bigint>"
+    ) == ("struct<code:string,amount:decimal(12,2),tags:array<string>,n:bigint>")
+    assert athena_type(t).sql(dialect="hive") == (
+        "STRUCT<code: STRING, amount: DECIMAL(12, 2), tags: ARRAY<STRING>, n: BIGINT>"
     )
 
 
-def test_unmappable_type_is_named() -> None:
-    with pytest.raises(AthenaError, match="interval"):
-        glue_type(T.DayTimeIntervalType())
-    with pytest.raises(ValueError, match="unknown type"):
+def test_unknown_type_is_named() -> None:
+    with pytest.raises(ValueError, match="unknown type 'varchar\\(3\\)'"):
         contract_glue_type("varchar(3)")
 
 
 def test_contract_struct_types_map_to_athena_and_glue():
-    from gluelake.athena.types import contract_athena_type, contract_glue_type
-
     text = "struct<publisher:string,year:int,tags:array<string>>"
     assert contract_glue_type(text) == "struct<publisher:string,year:int,tags:array<string>>"
     assert (

@@ -114,9 +114,9 @@ def test_empty_schema_folder_is_an_error(tmp_path: Path):
     ],
 )
 def test_contract_types_round_trip(text):
-    from gluelake.contracts.types import parse_type, type_name
+    from gluelake.contracts.types import hive_name, parse_type
 
-    assert type_name(parse_type(text)) == text
+    assert hive_name(parse_type(text)) == text
 
 
 def test_struct_columns_are_parsed_from_their_json(spark):

@@ -18,6 +18,7 @@ from gluelake.contracts.load import parse_contract
 from gluelake.contracts.tables import zone_table
 from gluelake.quality.baseline import render, suite_document
 from gluelake.quality.suites import suite_path
+from gluelake.spark_types import spark_schema
 
 READINGS = """
 dataset: readings
@@ -84,7 +85,7 @@ def reading(**overrides: Any) -> dict[str, Any]:
 def make_df(
     spark: SparkSession, readings: DatasetContract
 ) -> Callable[[Sequence[dict[str, Any]]], DataFrame]:
-    schema = zone_table(readings, "bronze").spark_schema()
+    schema = spark_schema(zone_table(readings, "bronze"))
 
     def build(rows: Sequence[dict[str, Any]]) -> DataFrame:
         return spark.createDataFrame([tuple(r[f.name] for f in schema) for r in rows], schema)

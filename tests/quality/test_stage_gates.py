@@ -21,6 +21,7 @@ from gluelake.pipelines.stage import StageContext
 from gluelake.quality.factory import make_gate
 from gluelake.quality.gate import ExpectationsGate, GateOutcome
 from gluelake.run import RunInfo
+from gluelake.spark_types import spark_schema
 from samples.emissions import activity_lines
 
 
@@ -64,7 +65,7 @@ def test_bronze_gate_counts_agree_with_quarantine_and_dedup_counts(
 
 def _rows(spec: TableSpec, rows: list[dict[str, Any]], spark: SparkSession) -> DataFrame:
     # Only the columns a test sets matter; others stay null, so every field may be null.
-    schema = T.StructType([T.StructField(f.name, f.dataType) for f in spec.spark_schema()])
+    schema = T.StructType([T.StructField(f.name, f.dataType) for f in spark_schema(spec)])
     return spark.createDataFrame([tuple(r.get(f.name) for f in schema) for r in rows], schema)
 
 

@@ -16,6 +16,7 @@ from gluelake.io.layout import LakeLayout
 from gluelake.io.raw_files import write_batch
 from gluelake.runs.chain import verify
 from gluelake.runtime.job import JobArgs, run_stage
+from gluelake.spark_types import spark_schema
 from samples.emissions import activity_lines, factor_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +108,6 @@ def test_records_have_exactly_the_runs_table_columns(spark, lake):
     spec = runs_table()
     for record in entries(lake):
         assert set(record) == {c.name for c in spec.all_columns}
-    df = spark.read.schema(spec.spark_schema()).json(str(lake / spec.path))
+    df = spark.read.schema(spark_schema(spec)).json(str(lake / spec.path))
     rows = {r["seq"]: r for r in df.collect()}
     assert len(rows) == 5 and rows[1]["input_files"][0]["sha256"]

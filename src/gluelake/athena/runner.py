@@ -18,6 +18,7 @@ from gluelake.contracts.model import DatasetContract
 from gluelake.errors import AthenaError, first_line
 from gluelake.io.catalog_views import LakeTable, Registration, register_tables
 from gluelake.io.layout import LakeLayout
+from gluelake.spark_types import spark_schema
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def lake_tables(
             name=t.name,
             format=t.spec.format,
             path=layout.table(t.spec),
-            schema=None if t.is_delta else t.spec.spark_schema(),
+            schema=None if t.is_delta else spark_schema(t.spec),
         )
         for t in athena_tables(env, contracts)
     ]

@@ -122,7 +122,7 @@ def _constraints(r: _Reader, raw: Any, path: str, col_type: str) -> Constraints:
             raise r.fail(f"{path}.allowed", "expected a non-empty list of values")
         allowed = tuple(str(v) for v in allowed)
     lo, hi = _decimal(r, m.get("min"), f"{path}.min"), _decimal(r, m.get("max"), f"{path}.max")
-    if (lo is not None or hi is not None) and not is_numeric(col_type):
+    if (lo is not None or hi is not None) and not is_numeric(parse_type(col_type)):
         raise r.fail(path, f"min/max need a numeric column, the column is {col_type}")
     if lo is not None and hi is not None and lo > hi:
         raise r.fail(path, f"min {lo} is greater than max {hi}")

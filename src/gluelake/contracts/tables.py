@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from pyspark.sql import types as T
-
 from gluelake import columns as fw
 from gluelake.contracts.model import Aggregate, Column, DatasetContract, Measure
-from gluelake.contracts.types import parse_type
+from gluelake.contracts.types import Decimal, is_integral, parse_type
 from gluelake.errors import ContractError
 
 QUALITY_RESULTS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -104,11 +102,6 @@ class TableSpec:
     def all_columns(self) -> tuple[ColumnSpec, ...]:
         return self.columns + self.partitions
 
-    def spark_schema(self) -> T.StructType:
-        return T.StructType(
-            [T.StructField(c.name, parse_type(c.type), c.nullable) for c in self.all_columns]
-        )
-
 
 # What the framework's own columns and the run records' columns mean (contract columns
 # carry their own description).
@@ -191,11 +184,11 @@ def measure_type(measure: Measure, source_type: str | None) -> str:
     src = parse_type(source_type)
     if measure.fn in ("min", "max"):
         return source_type
-    if isinstance(src, T.DecimalType):
+    if isinstance(src, Decimal):
         if measure.fn == "sum":
             return f"decimal({min(38, src.precision + 10)},{src.scale})"
         return f"decimal({min(38, src.precision + 4)},{min(38, src.scale + 4)})"
-    if measure.fn == "sum" and isinstance(src, T.IntegralType):
+    if measure.fn == "sum" and is_integral(src):
         return "bigint"
     return "double"
 

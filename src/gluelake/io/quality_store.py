@@ -16,6 +16,7 @@ from gluelake.contracts.tables import TableSpec, quality_results_table
 from gluelake.errors import SourceError, StorageError, first_line
 from gluelake.io.layout import LakeLayout
 from gluelake.io.tables import read_table
+from gluelake.spark_types import spark_schema
 
 
 class StorableValidation(Protocol):
@@ -70,7 +71,7 @@ def append_results(spark: SparkSession, layout: LakeLayout, validation: Storable
     spec = quality_results_table()
     path = layout.table(spec)
     staging = f"{path}/_staging/{validation.run_id}-{validation.table}-{uuid.uuid4().hex[:8]}"
-    df = spark.createDataFrame(list(validation.result_rows()), schema=spec.spark_schema())
+    df = spark.createDataFrame(list(validation.result_rows()), schema=spark_schema(spec))
     (
         df.coalesce(1)  # a handful of rows: one small file per validation
         .write.mode("errorifexists")
@@ -128,7 +129,7 @@ def read_sample(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
             return spark.read.format("delta").load(path)
         if name.endswith(".parquet") or (local.is_dir() and any(local.rglob("*.parquet"))):
             return spark.read.parquet(path)
-        reader = spark.read.schema(table.spark_schema())
+        reader = spark.read.schema(spark_schema(table))
         if name.endswith(".csv"):
             return reader.option("header", "true").csv(path)
         if name.endswith((".json", ".jsonl", ".ndjson")) or local.is_dir():
@@ -149,4 +150,4 @@ def read_results(spark: SparkSession, layout: LakeLayout) -> DataFrame:
     """The quality-results table with its declared types (``validation_date`` stays a
     string, as Athena projects it, instead of Spark's inferred date)."""
     spec = quality_results_table()
-    return spark.read.schema(spec.spark_schema()).parquet(layout.table(spec))
+    return spark.read.schema(spark_schema(spec)).parquet(layout.table(spec))

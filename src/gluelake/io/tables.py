@@ -19,8 +19,8 @@ from pyspark.sql import functions as F
 from gluelake import logs
 from gluelake.columns import RUN_ID
 from gluelake.contracts.tables import TableSpec
-from gluelake.contracts.types import parse_type
 from gluelake.errors import SourceError, WriteConflictError, first_line
+from gluelake.spark_types import spark_type
 
 log = logs.get_logger(__name__)
 T_ = TypeVar("T_")
@@ -113,7 +113,7 @@ def add_columns(spark: SparkSession, path: str, table: TableSpec) -> list[str]:
         return []
     missing = [c for c in table.columns if c.name not in found[0]]
     if missing:
-        spec = ", ".join(f"`{c.name}` {parse_type(c.type).simpleString()}" for c in missing)
+        spec = ", ".join(f"`{c.name}` {spark_type(c.type).simpleString()}" for c in missing)
         spark.sql(f"ALTER TABLE delta.`{path}` ADD COLUMNS ({spec})")
     return [c.name for c in missing]
 

@@ -13,7 +13,6 @@ from gluelake import logs
 from gluelake.contracts.fingerprint import table_fingerprint
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
-from gluelake.contracts.types import parse_type
 from gluelake.errors import ConfigError, ContractChangeError
 from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
@@ -22,6 +21,7 @@ from gluelake.quality.gate import Gate, require_pass
 from gluelake.run import RunInfo
 from gluelake.runs.record import GateRecord, RunRecorder
 from gluelake.secrets import key_fingerprint
+from gluelake.spark_types import spark_type
 from gluelake.transforms.quarantine import reason_counts
 
 log = logs.get_logger(__name__)
@@ -128,7 +128,7 @@ def check_contract(spark: SparkSession, ctx: StageContext, specs: list[TableSpec
         if found is None or ctx.full_refresh:
             continue
         have, partitions = found
-        want = {col.name: parse_type(col.type).simpleString() for col in spec.all_columns}
+        want = {col.name: spark_type(col.type).simpleString() for col in spec.all_columns}
         changes = [f"column {n!r} removed" for n in have if n not in want]
         changes += [
             f"column {n!r} changed type {have[n]} -> {t}"

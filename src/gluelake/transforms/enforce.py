@@ -13,7 +13,7 @@ from pyspark.sql import types as T
 from gluelake.columns import MESSAGES, RAW_FIELDS, RAW_TEXT, REASONS, RESCUED
 from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
-from gluelake.contracts.types import parse_type
+from gluelake.spark_types import spark_type
 from gluelake.transforms.pii import scrub
 from gluelake.transforms.timestamps import parse_timestamp
 
@@ -55,7 +55,7 @@ def _found(col: ContractColumn, raw: Column) -> Column:
 
 def cast_value(raw: Column, type_text: str) -> Column:
     """String -> contract type; null when the text is not a value of that type."""
-    dtype = parse_type(type_text)
+    dtype = spark_type(type_text)
     if isinstance(dtype, T.TimestampType):
         return parse_timestamp(raw)
     if isinstance(dtype, T.DateType):
@@ -88,7 +88,7 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
         issues.append(
             _issue(raw.isNull(), required_missing(col.name), f"{col.name}: required, missing")
         )
-    dtype = parse_type(col.type)
+    dtype = spark_type(col.type)
     if isinstance(dtype, T.DecimalType):
         # Casting rounds extra decimal places away silently; the contract's scale is a rule.
         exact = F.trim(raw).cast("decimal(38,18)")

@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from gluelake.columns import MESSAGES, REASONS
 from gluelake.contracts.expressions import expand
 from gluelake.contracts.model import Derived, JoinStep, Rule
-from gluelake.contracts.types import parse_type
+from gluelake.spark_types import spark_type
 
 _N = "__matches"  # how many reference rows matched
 _ROW = "__ref"  # the matched reference row's selected columns
@@ -93,7 +93,7 @@ def _outcome(df: DataFrame, step: JoinStep, at: Column | None) -> DataFrame:
     for s in step.select:
         value = F.when(n == 1, F.col(f"{_ROW}.{s.alias}"))
         if step.on_missing == "default" and s.alias in defaults:
-            default = F.lit(defaults[s.alias]).cast(parse_type(s.type))
+            default = F.lit(defaults[s.alias]).cast(spark_type(s.type))
             value = value.when(missing, default)
         values[s.alias] = value
     when = [] if at is None else [F.lit(" valid at "), F.coalesce(at.cast("string"), F.lit("?"))]
@@ -184,7 +184,7 @@ def as_of(
 def add_derived(df: DataFrame, *, columns: Sequence[Derived]) -> DataFrame:
     """Each derived column in order (a later one may use an earlier one), cast to its type."""
     for d in columns:
-        df = df.withColumn(d.name, F.expr(expand(d.expr)).cast(parse_type(d.type)))
+        df = df.withColumn(d.name, F.expr(expand(d.expr)).cast(spark_type(d.type)))
     return df
 
 
