@@ -23,13 +23,27 @@ _CORRUPT = "_corrupt_record"
 FIELDS_TYPE = T.MapType(T.StringType(), T.StringType(), valueContainsNull=True)
 
 
+# What JSON itself counts as whitespace: a line of nothing else holds no value.
+JSON_WHITESPACE = " \t\r\n"
+BOM = "\ufeff"
+
+
 def parse_json_lines(df: DataFrame) -> DataFrame:
     """``value`` (one JSON line) -> fields by name, each value as its JSON text. A line
-    that is not a JSON object gets null ``_fields``; blank lines are not records."""
-    return df.filter(F.trim("value") != "").select(
-        F.col("value").alias(RAW_TEXT),
-        F.from_json("value", FIELDS_TYPE).alias(RAW_FIELDS),  # type: ignore[arg-type]
-        F.col(SOURCE_FILE),
+    that is not a JSON object (an array, a bare value, broken text) gets null ``_fields``;
+    blank lines (JSON whitespace only) are not records. A byte-order mark is an encoding
+    marker, not content: Hadoop drops it at the start of a file, this drops one that
+    concatenated files leave at the start of a line."""
+    value = F.col("value")
+    line = F.when(value.startswith(BOM), F.substring(value, 2, 1 << 30)).otherwise(value)
+    return (
+        df.select(line.alias(RAW_TEXT), F.col(SOURCE_FILE))
+        .filter(F.btrim(RAW_TEXT, F.lit(JSON_WHITESPACE)) != "")
+        .select(
+            F.col(RAW_TEXT),
+            F.from_json(RAW_TEXT, FIELDS_TYPE).alias(RAW_FIELDS),  # type: ignore[arg-type]
+            F.col(SOURCE_FILE),
+        )
     )
 
 

@@ -65,6 +65,11 @@ def cast_value(raw: Column, type_text: str) -> Column:
         return F.when(raw.rlike(_INTEGER), F.trim(raw).cast(dtype))
     if isinstance(dtype, T.BooleanType):
         return F.lower(F.trim(raw)).cast(dtype)
+    if isinstance(dtype, T.FloatType | T.DoubleType):
+        # NaN and infinities ("NaN", "-Infinity", or 1e400: beyond the type's range) are
+        # no measurement, and one poisons every sum and average it reaches.
+        number = F.trim(raw).cast(dtype)
+        return F.when(~F.isnan(number) & (F.abs(number) != F.lit(float("inf"))), number)
     if isinstance(dtype, T.ArrayType | T.StructType):
         # from_json turns malformed text into an all-null struct, not null: check the
         # text is a JSON object (or array) first.
@@ -141,10 +146,13 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
     typed: dict[str, Column] = {}
     issues = [
         _issue(~parsed, MALFORMED, "record could not be parsed"),
-        # Raw text is read as UTF-8; a byte that is not UTF-8 arrives as U+FFFD. The record
-        # is quarantined: a hashed or key value with a replaced byte would silently differ.
+        # Raw text is UTF-8. JSON lines keep a byte that is not UTF-8 as it is (decoding
+        # the text, as encode() does, replaces it with U+FFFD, so the bytes then differ);
+        # the CSV reader decodes and leaves U+FFFD. Either way the record is quarantined:
+        # a hashed or key value with a replaced byte would silently differ.
         _issue(
-            F.instr(F.col(RAW_TEXT), "\ufffd") > 0,
+            (F.instr(F.col(RAW_TEXT), "\ufffd") > 0)
+            | (F.col(RAW_TEXT).cast("binary") != F.encode(F.col(RAW_TEXT), "UTF-8")),
             "invalid_utf8",
             "record is not valid UTF-8 (a byte was replaced by U+FFFD)",
         ),

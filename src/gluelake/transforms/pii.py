@@ -233,7 +233,9 @@ def mask_pii(
     personal_names = personal_field_pattern(
         contract.personal_field_names or DEFAULT_PERSONAL_FIELD_NAMES
     )
-    dropped = F.array(*[F.lit(c.name) for c in pii if c.pii and c.pii.kind == "drop"], F.lit(""))
+    drop = [c.name for c in pii if c.pii is not None and c.pii.kind == "drop"]
+    # Typed: an empty array() is array<null>. (A placeholder name would drop a field named so.)
+    dropped = F.array(*[F.lit(n) for n in drop]).cast("array<string>")
 
     def mask_field(k: Column, v: Column) -> Column:
         out = F.when(~k.isin(list(known)), mask_unknown_field(k, v, personal_names))
@@ -252,7 +254,6 @@ def mask_pii(
         declared = F.array(*[F.lit(n) for n in sorted(known)])
         unknown = F.map_filter(kept, lambda k, _: ~F.array_contains(declared, k))
         masked[RESCUED] = F.when(F.size(F.map_keys(unknown)) > 0, F.to_json(unknown))
-    drop = [c.name for c in pii if c.pii is not None and c.pii.kind == "drop"]
     # The field map and the original text still hold personal values: neither may outlive
     # this step. The record's hash only orders identical masked records (see quarantine).
     order = F.sha2(F.col(RAW_TEXT), 256)
