@@ -10,7 +10,12 @@ from typing import Any
 import yaml
 from pyspark.sql import DataFrame, SparkSession
 
-from gluelake.contracts.load import load_contract, parse_contract, resolve_contracts
+from gluelake.contracts.load import (
+    contract_files,
+    load_contract,
+    parse_contract,
+    resolve_contracts,
+)
 from gluelake.contracts.model import DatasetContract
 from gluelake.io.raw import parse_json_lines
 
@@ -25,9 +30,7 @@ def contract_doc(name: str) -> dict[str, Any]:
 def contract_from(doc: dict[str, Any], file: str = "test.yaml") -> DatasetContract:
     """Parse ``doc`` and check it against the shipped contracts it may join."""
     contract = parse_contract(doc, file)
-    others = {
-        c.name: c for c in (load_contract(p) for p in sorted((ROOT / "schemas").glob("*.yaml")))
-    }
+    others = {c.name: c for c in (load_contract(p) for p in contract_files(ROOT / "schemas"))}
     return resolve_contracts({**others, contract.name: contract})[contract.name]
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from shell import ROOT, gluelake, run, traceback_in
 
+from gluelake.contracts.load import contract_files
+
 pytestmark = pytest.mark.e2e
 
 
@@ -111,7 +113,7 @@ def test_check_reports_every_broken_file_and_counts_what_it_checked(tmp_path: Pa
         "assessments.yaml" in e for e in errors
     )
     summary = done.stdout.splitlines()[-1]
-    contracts = len(list(schemas.glob("*.yaml")))
+    contracts = len(contract_files(schemas))
     assert summary.startswith(f"checked {contracts} contracts") and "problem(s)" in summary
 
 

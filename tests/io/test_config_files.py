@@ -6,6 +6,7 @@ import boto3
 import pytest
 
 from gluelake.contracts import load_contracts
+from gluelake.contracts.load import contract_files
 from gluelake.errors import ConfigError
 from gluelake.io.config_files import local_folder
 
@@ -32,7 +33,7 @@ def test_contracts_and_suites_are_copied_from_s3(aws, monkeypatch):
     s3.put_object(Bucket="artifacts", Key="gluelake/schemas/README.txt", Body=b"not a contract")
 
     contracts = load_contracts(local_folder("s3://artifacts/gluelake/schemas"))
-    assert set(contracts) == {p.stem for p in (ROOT / "schemas").glob("*.yaml")}
+    assert set(contracts) == {p.stem for p in contract_files(ROOT / "schemas")}
     suites = local_folder("s3://artifacts/gluelake/expectations/")
     assert (suites / "bronze" / "emissions.json").is_file()
 

@@ -776,11 +776,17 @@ def _with_project(contract: DatasetContract, settings: Mapping[str, Any]) -> Dat
     return replace(contract, personal_field_names=names)
 
 
+def contract_files(schemas_dir: str | Path) -> list[Path]:
+    """The contract files of a schemas folder, sorted: ``*.yaml`` except names starting
+    with ``_`` (project settings ``_project.yaml``, the version lock ``_lock.yaml``)."""
+    return [f for f in sorted(Path(schemas_dir).glob("*.yaml")) if not f.name.startswith("_")]
+
+
 def load_contracts(schemas_dir: str | Path) -> dict[str, DatasetContract]:
     """Every contract in a folder, with cross-dataset references checked. Files whose
     name starts with ``_`` are project settings, not contracts."""
     folder = Path(schemas_dir)
-    files = [f for f in sorted(folder.glob("*.yaml")) if not f.name.startswith("_")]
+    files = contract_files(folder)
     if not files:
         raise ContractError(str(folder), "(folder)", "no *.yaml dataset contracts found")
     settings = load_project_settings(folder)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gluelake.contracts.load import load_contract, resolve_each
+from gluelake.contracts.load import contract_files, load_contract, resolve_each
+from gluelake.contracts.lock import drift, read_lock, unlocked
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import ContractError, SuiteError
 from gluelake.quality.suites import gated_tables, load_suite, suite_path
@@ -34,7 +35,7 @@ class CheckReport:
 def _load_each(schemas_dir: Path) -> tuple[dict[str, DatasetContract], list[str], list[Problem]]:
     """Every contract file on its own, so one broken file hides no problem of another."""
     contracts: dict[str, DatasetContract] = {}
-    files = sorted(schemas_dir.glob("*.yaml"))
+    files = contract_files(schemas_dir)
     problems: list[Problem] = []
     if not files:
         problems.append(Problem(str(schemas_dir), "no *.yaml dataset contracts found"))
@@ -47,7 +48,27 @@ def _load_each(schemas_dir: Path) -> tuple[dict[str, DatasetContract], list[str]
         contracts[c.name] = c
     contracts, errors = resolve_each(contracts)
     problems += [Problem(exc.file, f"{exc.field}: {exc.problem}") for exc in errors]
+    problems += _lock_problems(schemas_dir, contracts)
     return contracts, [str(f) for f in files], problems
+
+
+def _lock_problems(schemas_dir: Path, contracts: dict[str, DatasetContract]) -> list[Problem]:
+    """Contracts whose columns changed under the same version, or whose version is not
+    locked yet (only in a project that keeps a lock file)."""
+    try:
+        lock = read_lock(schemas_dir)
+    except ContractError as exc:
+        return [Problem(exc.file, f"{exc.field}: {exc.problem}")]
+    if lock is None:
+        return []
+    problems = []
+    for c in contracts.values():
+        found = drift(c, lock)
+        if found is not None:
+            problems.append(Problem(c.file, found.message))
+        elif (missing := unlocked(c, lock)) is not None:
+            problems.append(Problem(c.file, missing))
+    return problems
 
 
 def check_project(schemas_dir: Path, suites_dir: Path) -> CheckReport:

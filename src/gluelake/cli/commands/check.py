@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Loads every dataset contract, every expectation suite and the Glue job "
             "definitions, and checks that each suite names only columns its table has and "
-            "only severities critical|warning. Reports every problem of every file in one "
+            "only severities critical|warning; with schemas/_lock.yaml, that no contract's "
+            "columns changed while its version did not. Reports every problem of every file in one "
             "run. Reads no data. Exit status 1 when anything is wrong."
         ),
     )
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def handle(args: argparse.Namespace) -> int:
-    from gluelake.contracts.load import load_contract
+    from gluelake.contracts.load import contract_files, load_contract
     from gluelake.deploy.environment import load_deploy_environment
     from gluelake.deploy.glue_config import glue_config_problems
     from gluelake.errors import GluelakeError
@@ -47,7 +48,7 @@ def handle(args: argparse.Namespace) -> int:
     glue_files = sorted(glue_dir.glob("*/*.yaml"))
     if glue_files:
         contracts = {}
-        for f in sorted(schemas.glob("*.yaml")):
+        for f in contract_files(schemas):
             try:
                 c = load_contract(f)
             except GluelakeError:
