@@ -8,9 +8,12 @@ import shutil
 from dataclasses import replace
 
 import pytest
+import yaml
+from shell import gluelake, traceback_in
 from support import contract_doc, contract_from
-from test_raw_sources import context, land
+from test_raw_sources import KEY, context, land
 
+from gluelake.cli import main as cli
 from gluelake.errors import ContractChangeError
 from gluelake.io.tables import table_properties
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze
@@ -100,3 +103,27 @@ def test_removed_or_retyped_column_is_refused_before_reading(spark, tmp_path):
     shutil.move(tmp_path / "raw-aside", tmp_path / "raw")
     done = _run(spark, contract_from(retyped), tmp_path, full_refresh=True)
     assert done.quarantined == 1  # "emea" is no int: the migration quarantines it
+
+
+def test_rescued_values_come_back_with_the_documented_command_from_a_plain_shell(spark, tmp_path):
+    lake = tmp_path / "lake"
+    land(lake, "assessments", "a.jsonl",
+         json.dumps({**BASE, "assessment_id": "asm-00000000000a", "facility_id": "F-1"}) + "\n")  # fmt: skip
+    _run(spark, contract_from(_doc(1)), lake)  # facility_id is not declared yet: rescued
+    before = _rows(spark, lake, "bronze/assessments")["asm-00000000000a"]
+    assert json.loads(before["_rescued_data"]) == {"facility_id": "F-1"}
+
+    # Version 2 declares it; README's command, as a user runs it.
+    schemas, suites = tmp_path / "schemas", tmp_path / "expectations"
+    schemas.mkdir()
+    (schemas / "assessments.yaml").write_text(yaml.safe_dump(_doc(2, facility_id="string")))
+    init = ["expectations", "init", "assessments", "--schemas-dir", str(schemas), "--suites-dir", str(suites)]  # fmt: skip
+    assert cli(init) == 0
+    done = gluelake(
+        "run", "raw_to_bronze", "--dataset", "assessments", "--lake-root", lake,
+        "--schemas-dir", schemas, "--expectations-dir", suites, "--full-refresh",
+        env={"GLUELAKE_PII_KEY": KEY.decode(), "GLUELAKE_DRIVER_MEMORY": "1g"},
+    )  # fmt: skip
+    assert done.returncode == 0 and not traceback_in(done.stderr), done.stderr[-3000:]
+    row = _rows(spark, lake, "bronze/assessments")["asm-00000000000a"]
+    assert (row["facility_id"], row["_rescued_data"]) == ("F-1", None)
