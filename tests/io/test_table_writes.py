@@ -150,3 +150,68 @@ def test_conflicting_writer_retries_with_backoff_then_fails_in_one_line(monkeypa
 
     with pytest.raises(ValueError):  # anything else is not retried
         io_tables.with_retries(lambda: int("x"), table=spec, path="/lake/bronze/t")
+
+
+def test_two_writers_race_on_one_table_and_the_loser_retries(spark, tmp_path, monkeypatch):
+    """A real Delta conflict, made deterministic: writer A's MERGE has read the table when
+    writer B commits to it (A's source blocks until B is done), so A's first commit is
+    refused; A retries on the new version and both writes are kept."""
+    import threading
+    import time as clock
+
+    from delta.tables import DeltaMergeBuilder
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from gluelake.io import tables as io_tables
+
+    path = str(tmp_path / "t")
+    upsert(spark, path, [("a", datetime(2025, 1, 1), 1)])
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    monkeypatch.setattr(io_tables.time, "sleep", lambda _s: None)
+
+    def hold(v: int) -> int:  # runs in A's MERGE, after A's transaction read the table
+        if (gate / "armed").exists() and not (gate / "released").exists():
+            (gate / "blocked").touch()
+            deadline = clock.time() + 300
+            while not (gate / "released").exists() and clock.time() < deadline:
+                clock.sleep(0.05)
+        return v
+
+    held = F.udf(hold, T.IntegerType())
+    source = spark.createDataFrame([("b", datetime(2025, 1, 2), 2)], SCHEMA, verifySchema=False)
+    source = source.withColumn("v", held("v")).coalesce(1)
+
+    def writer_b() -> None:
+        deadline = clock.time() + 300
+        while not (gate / "blocked").exists():
+            if clock.time() > deadline:
+                return
+            clock.sleep(0.05)
+        spark.createDataFrame([("c", datetime(2025, 1, 3), 3)], SCHEMA).write.format("delta").mode(
+            "append"
+        ).save(path)
+        (gate / "released").touch()
+
+    attempts: list[int] = []
+    execute = DeltaMergeBuilder.execute
+
+    def racing_execute(self):  # type: ignore[no-untyped-def]
+        attempts.append(1)
+        if len(attempts) == 1:
+            (gate / "armed").touch()
+            threading.Thread(target=writer_b, daemon=True).start()
+        return execute(self)
+
+    monkeypatch.setattr(DeltaMergeBuilder, "execute", racing_execute)
+    metrics = io_tables.with_retries(
+        lambda: merge_upsert(spark, source, path=path, table=SPEC, policy=NEWER),
+        table=SPEC,
+        path=path,
+    )
+    # Only a Delta conflict is retried (anything else propagates): refused once, because B
+    # committed first, then committed on the new version.
+    assert len(attempts) == 2
+    assert metrics.inserted == 1
+    assert [r[0] for r in rows(spark, path)] == ["a", "b", "c"]
