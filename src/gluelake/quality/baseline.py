@@ -6,33 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, cast
 
 from gluelake.columns import TIME_PARTS
+from gluelake.constraints import expectations as constraint_expectations
 from gluelake.contracts.model import Column, DatasetContract
 from gluelake.contracts.tables import TableSpec
 from gluelake.quality.suites import READS_KEY, suite_name
 
 ORIGIN_KEY = "origin"
 CONTRACT_ORIGIN = "contract"
-# Suite parameter the gate fills with the run's start time (UTC) for not-in-future checks.
-NOW_PARAMETER = "now"
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _value_set(col: Column) -> list[Any] | None:
-    allowed = col.constraints.allowed
-    if allowed is None:
-        return None
-    if col.type == "string":
-        return list(allowed)
-    if col.type in ("int", "bigint"):
-        return [int(v) for v in allowed]
-    return None  # other types: the transforms enforce it; GX would compare as text
 
 
 def _contract_columns(contract: DatasetContract, table: TableSpec) -> dict[str, Column]:
@@ -64,30 +47,10 @@ def baseline_expectations(contract: DatasetContract, table: TableSpec) -> list[A
     for spec in table.all_columns:
         if not spec.nullable or spec.name in TIME_PARTS:
             out.append(gxe.ExpectColumnValuesToNotBeNull(column=spec.name, meta=meta))
+    # The contract's constraints, each as its kind declares it (gluelake.constraints).
     for name, col in _contract_columns(contract, table).items():
-        rules = col.constraints
-        if (values := _value_set(col)) is not None:
-            out.append(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=values, meta=meta))
-        if rules.min is not None or rules.max is not None:
-            bounds: dict[str, Any] = {}
-            if rules.min is not None:
-                bounds["min_value"] = _number(rules.min)
-            if rules.max is not None:
-                bounds["max_value"] = _number(rules.max)
-            out.append(gxe.ExpectColumnValuesToBeBetween(column=name, meta=meta, **bounds))
-        if rules.pattern is not None:
-            out.append(
-                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=rules.pattern, meta=meta)
-            )
-        if rules.not_future:
-            out.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column=name,
-                    max_value={"$PARAMETER": NOW_PARAMETER},
-                    description=f"{name} is not in the future",
-                    meta=meta,
-                )
-            )
+        for e in constraint_expectations(col):
+            out.append(getattr(gxe, e.gx_class)(column=name, meta=meta, **e.arguments))
     key = _key(contract, table)
     if len(key) == 1:  # GX's compound check needs two or more columns
         out.append(gxe.ExpectColumnValuesToBeUnique(column=key[0], meta=meta))

@@ -14,8 +14,8 @@ from typing import Any
 
 from pyspark.sql import DataFrame
 
+from gluelake.constraints import NOW_PARAMETER
 from gluelake.errors import first_line
-from gluelake.quality.baseline import NOW_PARAMETER
 from gluelake.quality.masking import display_value
 from gluelake.quality.results import CRITICAL, ExpectationOutcome, Validation
 from gluelake.quality.suites import SuiteFile, gx_suite_kwargs

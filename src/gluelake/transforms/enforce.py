@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from gluelake.columns import MESSAGES, RAW_FIELDS, RAW_TEXT, REASONS, RESCUED
+from gluelake.constraints import violations as constraint_violations
 from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
 from gluelake.spark_types import spark_type
@@ -114,24 +115,9 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
             F.concat(F.lit(f"{col.name}: expected {col.type}, found "), _found(col, raw)),
         )
     )
-    rule = col.constraints
-    as_text = typed.cast("string")
-    present = typed.isNotNull()
-
-    def violation(cond: Column, code: str, expected: str) -> None:
-        message = F.concat(F.lit(f"{col.name}: expected {expected}, found "), _found(col, raw))
-        issues.append(_issue(present & cond, f"{code}:{col.name}", message))
-
-    if rule.allowed is not None:
-        violation(~as_text.isin(list(rule.allowed)), "not_allowed", f"one of {list(rule.allowed)}")
-    if rule.min is not None:
-        violation(typed < F.lit(str(rule.min)).cast(col.type), "out_of_range", f">= {rule.min}")
-    if rule.max is not None:
-        violation(typed > F.lit(str(rule.max)).cast(col.type), "out_of_range", f"<= {rule.max}")
-    if rule.pattern is not None:
-        violation(~as_text.rlike(rule.pattern), "pattern_mismatch", f"to match {rule.pattern}")
-    if rule.not_future:
-        violation(typed > F.lit(now), "future_timestamp", f"a time not after {now.isoformat()}")
+    for v in constraint_violations(col, typed, now):
+        message = F.concat(F.lit(f"{col.name}: expected {v.expected}, found "), _found(col, raw))
+        issues.append(_issue(typed.isNotNull() & v.condition, f"{v.code}:{col.name}", message))
     return typed, issues
 
 
