@@ -155,8 +155,8 @@ def _pii(r: _Reader, raw: Any, path: str) -> PiiPolicy | None:
     return PiiPolicy(kind, pii_class, keep_last, cast(Generalization | None, to))
 
 
-def _column(r: _Reader, raw: Any, path: str) -> Column:
-    m = r.mapping(raw, path, ("name", "type", "nullable", "description", "constraints", "pii"))
+def _name_and_type(r: _Reader, m: Mapping[str, Any], path: str) -> tuple[str, str]:
+    """A column's (or derived column's) snake_case ``name`` and contract ``type``."""
     name = r.get(m, "name", path, str)
     if not _NAME.match(name):
         raise r.fail(f"{path}.name", f"expected snake_case, found {name!r}")
@@ -165,6 +165,12 @@ def _column(r: _Reader, raw: Any, path: str) -> Column:
         parse_type(col_type)
     except ValueError as exc:
         raise r.fail(f"{path}.type", str(exc)) from None
+    return name, col_type
+
+
+def _column(r: _Reader, raw: Any, path: str) -> Column:
+    m = r.mapping(raw, path, ("name", "type", "nullable", "description", "constraints", "pii"))
+    name, col_type = _name_and_type(r, m, path)
     return Column(
         name=name,
         type=col_type.strip().lower(),
@@ -567,14 +573,7 @@ def _at(r: _Reader, path: str) -> Iterator[None]:
 
 def _derived(r: _Reader, raw: Any, path: str) -> Derived:
     m = r.mapping(raw, path, ("name", "type", "expr", "description"))
-    name = r.get(m, "name", path, str)
-    if not _NAME.match(name):
-        raise r.fail(f"{path}.name", f"expected snake_case, found {name!r}")
-    col_type = r.get(m, "type", path, str)
-    try:
-        parse_type(col_type)
-    except ValueError as exc:
-        raise r.fail(f"{path}.type", str(exc)) from None
+    name, col_type = _name_and_type(r, m, path)
     text = r.get(m, "expr", path, str)
     with _at(r, f"{path}.expr"):
         expressions.parse(text)

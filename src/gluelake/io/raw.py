@@ -149,9 +149,3 @@ def source_errors(contract: DatasetContract, layout: LakeLayout) -> Iterator[Non
                 + " ".join(line.strip() for line in detail[:5]),
             ) from None
         raise
-
-
-def count_records(df: DataFrame, contract: DatasetContract, layout: LakeLayout) -> int:
-    """The first action on a raw batch: where a source's own structure is found wanting."""
-    with source_errors(contract, layout):
-        return df.count()

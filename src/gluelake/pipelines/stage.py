@@ -10,6 +10,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 
 from gluelake import logs
+from gluelake.columns import RECORD_ID
 from gluelake.contracts.fingerprint import table_fingerprint
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec
@@ -251,7 +252,7 @@ def publish_upsert(
                 table=table, path=path,
             )  # fmt: skip
             q_metrics = tables.with_retries(
-                lambda: tables.insert_new(spark, q_df, path=q_path, key="record_id"),
+                lambda: tables.insert_new(spark, q_df, path=q_path, key=RECORD_ID),
                 table=q_table, path=q_path,
             )  # fmt: skip
         for target, spec in ((path, table), (q_path, q_table)):
