@@ -47,6 +47,14 @@ MESSAGES = "_messages"  # readable reasons, one per code
 RECORD_ORDER = "_record_order"  # hash of the unmasked text: orders identical masked records
 DUPLICATE = "_duplicate"  # a row deduplication drops (another row of its key wins)
 GROUP_ROWS = "_group_rows"  # silver rows in a gold group (the group-count check)
+MERGE_DELETE = "_merge_delete"  # a MERGE source row that deletes its key (incremental silver)
+
+# Delta's change data feed (``readChangeFeed``) adds these to each changed row; incremental
+# runs read the feed of their input tables since the version the last run consumed.
+CHANGE_TYPE = "_change_type"  # insert | update_preimage | update_postimage | delete
+COMMIT_VERSION = "_commit_version"
+COMMIT_TIMESTAMP = "_commit_timestamp"
+CHANGE_FEED: tuple[str, ...] = (CHANGE_TYPE, COMMIT_VERSION, COMMIT_TIMESTAMP)
 
 # Contract type of every column written to a table.
 TYPES: dict[str, str] = {

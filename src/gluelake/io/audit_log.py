@@ -98,6 +98,19 @@ class AuditLog:
         for position in self.positions():
             yield position, self.read(position)
 
+    def last_succeeded(self, stage: str, dataset: str) -> dict[str, Any] | None:
+        """The newest entry of a succeeded run of ``stage`` on ``dataset`` (read from the
+        head backwards: the one wanted is usually a few entries away), or None."""
+        for position in reversed(self.positions()):
+            entry = self.read(position)
+            if entry is not None and (
+                entry.get("stage"),
+                entry.get("dataset"),
+                entry.get("status"),
+            ) == (stage, dataset, "succeeded"):
+                return entry
+        return None
+
     def where(self, position: int) -> str:
         return f"{self.location}/{_name(position)}"
 

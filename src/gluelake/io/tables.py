@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import reduce
 from typing import TypeVar
@@ -13,11 +13,11 @@ from typing import TypeVar
 from delta.exceptions import DeltaConcurrentModificationException
 from delta.tables import DeltaTable
 from pyspark.errors import AnalysisException
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, DataFrameWriter, SparkSession
 from pyspark.sql import functions as F
 
 from gluelake import logs
-from gluelake.columns import RUN_ID
+from gluelake.columns import MERGE_DELETE, RUN_ID
 from gluelake.contracts.tables import TableSpec
 from gluelake.errors import SourceError, WriteConflictError, first_line
 from gluelake.spark_types import spark_type
@@ -75,6 +75,20 @@ class WriteMetrics:
     source_rows: int | None = None  # rows the write received, as Delta counted them
 
 
+# Every Delta table records its row changes from its first version on, so the stage after it
+# can read only what changed (``change_feed``).
+CHANGE_FEED_PROPERTY = "delta.enableChangeDataFeed"
+
+
+def _new_table(df: DataFrame, table: TableSpec) -> DataFrameWriter:
+    """The writer that creates a Delta table (with its change data feed on)."""
+    return (
+        df.write.format("delta")
+        .option(CHANGE_FEED_PROPERTY, "true")
+        .partitionBy(*[p.name for p in table.partitions])
+    )
+
+
 def delta_exists(spark: SparkSession, path: str) -> bool:
     return bool(DeltaTable.isDeltaTable(spark, path))
 
@@ -129,15 +143,34 @@ def pin_properties(spark: SparkSession, path: str, properties: Mapping[str, str]
         spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({pairs})")
 
 
-def read_table(spark: SparkSession, path: str, table: TableSpec) -> DataFrame:
+def read_table(
+    spark: SparkSession, path: str, table: TableSpec, *, version: int | None = None
+) -> DataFrame:
+    """A table's rows (a Delta table's as of ``version``, when given)."""
     try:
         if table.format == "delta":
-            return spark.read.format("delta").load(path)
+            reader = spark.read.format("delta")
+            if version is not None:
+                reader = reader.option("versionAsOf", version)
+            return reader.load(path)
         return spark.read.parquet(path)
     except AnalysisException as exc:
         raise SourceError(
             table.dataset, path, f"cannot read {table.zone} table {table.name}: {first_line(exc)}"
         ) from None
+
+
+def change_feed(spark: SparkSession, path: str, *, after: int, upto: int) -> DataFrame:
+    """The rows a Delta table's commits ``after`` < version <= ``upto`` inserted, updated
+    (pre- and post-image) or deleted, with Delta's change columns. Raises (when planned, or
+    when run, for vacuumed files) if the feed does not cover the range."""
+    return (
+        spark.read.format("delta")
+        .option("readChangeFeed", "true")
+        .option("startingVersion", after + 1)
+        .option("endingVersion", upto)
+        .load(path)
+    )
 
 
 def row_count(spark: SparkSession, path: str, table: TableSpec) -> int:
@@ -148,6 +181,18 @@ def row_count(spark: SparkSession, path: str, table: TableSpec) -> int:
 def rows_from_run(spark: SparkSession, path: str, table: TableSpec, run_id: str) -> int:
     """Rows a published table holds that the run ``run_id`` wrote (by their lineage)."""
     return read_table(spark, path, table).filter(F.col(RUN_ID) == run_id).count()
+
+
+def stored_columns(spark: SparkSession, path: str, table: TableSpec) -> list[str] | None:
+    """The columns a stored table has (partition columns included), from its metadata;
+    None when there is no table at ``path``."""
+    if table.format == "delta":
+        found = table_schema(spark, path)
+        return None if found is None else list(found[0])
+    try:
+        return spark.read.parquet(path).columns
+    except AnalysisException:  # no such folder, or no files in it
+        return None
 
 
 def stored_bytes(spark: SparkSession, path: str, table: TableSpec) -> int | None:
@@ -214,29 +259,44 @@ def _metrics_since(spark: SparkSession, path: str, before: int | None) -> WriteM
     )
 
 
-def _would_change(df: DataFrame, target: DataFrame, on: Column, policy: MergePolicy) -> bool:
-    """Whether a MERGE of ``df`` would insert, update or delete any row."""
+def _would_change(
+    df: DataFrame, target: DataFrame, on: Column, policy: MergePolicy, gone: DataFrame | None
+) -> bool:
+    """Whether a MERGE of ``df`` would insert, update or delete any row (``gone``: keys it
+    deletes)."""
     first_key = policy.keys[0]
     joined = df.alias("s").join(target.alias("t"), on, "left")
     if not joined.where(F.col(f"t.{first_key}").isNull() | policy.update_condition()).isEmpty():
         return True
+    if gone is not None:
+        return not target.join(gone, list(policy.keys), "left_semi").isEmpty()
     if policy.delete_missing:
         return not target.alias("t").join(df.alias("s"), on, "left_anti").isEmpty()
     return False
 
 
 def merge_upsert(
-    spark: SparkSession, df: DataFrame, *, path: str, table: TableSpec, policy: MergePolicy
+    spark: SparkSession,
+    df: DataFrame,
+    *,
+    path: str,
+    table: TableSpec,
+    policy: MergePolicy,
+    scope: DataFrame | None = None,
 ) -> WriteMetrics:
     """Insert new keys, update per ``policy``. ``df`` must hold one row per key
-    (deduplicate first: MERGE fails when two source rows match one target row)."""
+    (deduplicate first: MERGE fails when two source rows match one target row).
+    ``scope``: the keys ``df`` is the whole truth for (an incremental run): a key in scope
+    without a row in ``df`` is deleted, keys outside it are left alone."""
     before = delta_version(spark, path)
     if before is None:
-        df.write.format("delta").partitionBy(*[p.name for p in table.partitions]).save(path)
+        _new_table(df, table).save(path)
         return _metrics_since(spark, path, before)
     on = reduce(lambda a, b: a & b, [F.col(f"s.{k}") == F.col(f"t.{k}") for k in policy.keys])
     target = DeltaTable.forPath(spark, path)
-    if not _would_change(df, target.toDF(), on, policy):
+    if scope is not None:
+        return _merge_scoped(spark, df, path=path, target=target, on=on, policy=policy, scope=scope)
+    if not _would_change(df, target.toDF(), on, policy, None):
         # Delta would still commit, rewriting every file holding a matched row.
         return WriteMetrics(inserted=0, updated=0)
     merge = (
@@ -251,6 +311,45 @@ def merge_upsert(
     return _metrics_since(spark, path, before)
 
 
+def _merge_scoped(
+    spark: SparkSession,
+    df: DataFrame,
+    *,
+    path: str,
+    target: DeltaTable,
+    on: Column,
+    policy: MergePolicy,
+    scope: DataFrame,
+) -> WriteMetrics:
+    """MERGE ``df`` plus one delete marker per key of ``scope`` that ``df`` lacks."""
+    keys = list(policy.keys)
+    gone = scope.select(*keys).join(df.select(*keys), keys, "left_anti").cache()
+    try:
+        if not _would_change(df, target.toDF(), on, policy, gone):
+            return WriteMetrics(inserted=0, updated=0)
+        n_gone = gone.count()  # marker rows are not input rows: taken off Delta's source count
+        source = df.withColumn(MERGE_DELETE, F.lit(False)).unionByName(
+            gone.withColumn(MERGE_DELETE, F.lit(True)), allowMissingColumns=True
+        )
+        before = delta_version(spark, path)
+        deleting = F.col(f"s.{MERGE_DELETE}")
+        values: dict[str, str | Column] = {c: F.col(f"s.{c}") for c in df.columns}
+        (
+            target.alias("t")
+            .merge(source.alias("s"), on)
+            .whenMatchedDelete(condition=deleting)
+            .whenMatchedUpdate(condition=~deleting & policy.update_condition(), set=values)
+            .whenNotMatchedInsert(condition=~deleting, values=values)
+            .execute()
+        )
+        metrics = _metrics_since(spark, path, before)
+        if metrics.source_rows is None:
+            return metrics
+        return replace(metrics, source_rows=metrics.source_rows - n_gone)
+    finally:
+        gone.unpersist()
+
+
 def replace_contents(
     spark: SparkSession, df: DataFrame, *, path: str, table: TableSpec
 ) -> WriteMetrics:
@@ -258,6 +357,7 @@ def replace_contents(
     before = delta_version(spark, path)
     (
         df.write.format("delta")
+        .option(CHANGE_FEED_PROPERTY, "true")  # taken when this write creates the table
         .mode("overwrite")
         .option("overwriteSchema", "true")  # a migration may drop or retype columns
         .partitionBy(*[p.name for p in table.partitions])
@@ -270,7 +370,7 @@ def insert_new(spark: SparkSession, df: DataFrame, *, path: str, key: str) -> Wr
     """Append rows whose ``key`` the table does not hold yet (idempotent re-runs)."""
     before = delta_version(spark, path)
     if before is None:
-        df.write.format("delta").save(path)
+        df.write.format("delta").option(CHANGE_FEED_PROPERTY, "true").save(path)
         return _metrics_since(spark, path, before)
     (
         DeltaTable.forPath(spark, path)
@@ -296,6 +396,25 @@ def overwrite_partitions(
     )
 
 
+def drop_partitions(
+    spark: SparkSession, path: str, table: TableSpec, partitions: Iterable[Mapping[str, object]]
+) -> int:
+    """Delete the folders of these partitions of a Parquet table (a recomputed partition
+    that has no rows any more); returns how many existed."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    dropped = 0
+    for values in partitions:
+        folder = "/".join(f"{p.name}={values[p.name]}" for p in table.partitions)
+        hadoop_path = jvm.org.apache.hadoop.fs.Path(f"{path}/{folder}")
+        fs = hadoop_path.getFileSystem(conf)
+        if fs.exists(hadoop_path):
+            fs.delete(hadoop_path, True)
+            dropped += 1
+    return dropped
+
+
 @dataclass(frozen=True)
 class HistoryPolicy:
     """SCD2 MERGE: a key's current version is closed and a new one added when any
@@ -317,7 +436,7 @@ def merge_history(
     before = delta_version(spark, path)
     opened = df.withColumn(policy.valid_from, F.lit(None).cast("timestamp"))
     if before is None:
-        opened.write.format("delta").partitionBy(*[p.name for p in table.partitions]).save(path)
+        _new_table(opened, table).save(path)
         return _metrics_since(spark, path, before)
     target = DeltaTable.forPath(spark, path)
     current = target.toDF().filter(F.col(policy.is_current)).alias("t")

@@ -217,14 +217,20 @@ def publish_upsert(
     *,
     pins: Mapping[str, str] | None = None,
     rebuild: bool = False,
+    scope: DataFrame | None = None,
 ) -> StageResult:
     """Gate, then MERGE the rows into the zone's Delta table and add new quarantine rows
-    (``rebuild``: replace both tables' contents instead). ``pins`` are recorded as table
+    (``rebuild``: replace both tables' contents instead; ``scope``: the keys the rows are
+    the whole truth for, see ``tables.merge_upsert``). ``pins`` are recorded as table
     properties of both. Returns ``result`` with this run's write counts and the published
     table's size."""
     (df, table), (q_df, q_table) = data, quarantine
     path, q_path = ctx.layout.table(table), ctx.layout.table(q_table)
-    pass_gate(ctx, df, table)
+    if scope is not None and result.accepted == 0:
+        # An incremental run that only removes rows: there is no batch to validate.
+        logs.event(log, "gate.skipped", table=table.name, reason="no rows to write")
+    else:
+        pass_gate(ctx, df, table)
     with logs.step(log, "write", dataset=ctx.contract.name, zone=table.zone) as done:
         # Each write retries when another writer committed first (tables.with_retries).
         # A history (SCD2) table is never rebuilt: its closed versions exist nowhere else.
@@ -248,7 +254,7 @@ def publish_upsert(
                 if added:
                     logs.event(log, "table.evolved", table=spec.name, added=added)
             metrics = tables.with_retries(
-                lambda: _merge(spark, df, path=path, table=table, policy=policy),
+                lambda: _merge(spark, df, path=path, table=table, policy=policy, scope=scope),
                 table=table, path=path,
             )  # fmt: skip
             q_metrics = tables.with_retries(
@@ -256,7 +262,12 @@ def publish_upsert(
                 table=q_table, path=q_path,
             )  # fmt: skip
         for target, spec in ((path, table), (q_path, q_table)):
-            wanted = {**contract_pins(ctx, spec), **(pins or {})}
+            # A table created before change data feeds were used starts recording now.
+            wanted = {
+                **contract_pins(ctx, spec),
+                tables.CHANGE_FEED_PROPERTY: "true",
+                **(pins or {}),
+            }
             tables.with_retries(
                 partial(tables.pin_properties, spark, target, wanted), table=spec, path=target
             )
@@ -292,7 +303,9 @@ def _merge(
     path: str,
     table: TableSpec,
     policy: tables.MergePolicy | tables.HistoryPolicy,
+    scope: DataFrame | None,
 ) -> tables.WriteMetrics:
     if isinstance(policy, tables.HistoryPolicy):
+        # History never deletes: the keys out of scope are simply not offered.
         return tables.merge_history(spark, df, path=path, table=table, policy=policy)
-    return tables.merge_upsert(spark, df, path=path, table=table, policy=policy)
+    return tables.merge_upsert(spark, df, path=path, table=table, policy=policy, scope=scope)

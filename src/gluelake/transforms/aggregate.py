@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import reduce
 
 from pyspark.sql import Column, DataFrame
@@ -76,3 +77,25 @@ def year_over_year(df: DataFrame, *, agg: Aggregate) -> DataFrame:
             prev != 0, ((F.col(m) - prev) / prev * 100).cast("double")
         )
     return out.withColumns(changes)
+
+
+Partition = tuple[tuple[str, int | None], ...]  # ((column, value), ...) in partition order
+
+
+def in_partitions(partitions: Iterable[Partition]) -> Column:
+    """True for rows in one of ``partitions`` (a disjunction Spark prunes partitions with)."""
+    terms = [
+        reduce(lambda a, b: a & b, [F.col(name).eqNullSafe(F.lit(value)) for name, value in p])
+        for p in partitions
+    ]
+    return reduce(lambda a, b: a | b, terms, F.lit(False))
+
+
+def years_around(partitions: Iterable[Partition], *, before: int, after: int) -> set[Partition]:
+    """``partitions`` and the same partitions ``before`` years earlier to ``after`` years
+    later (year-over-year compares a period with the one a year earlier)."""
+    out: set[Partition] = set()
+    for p in partitions:
+        for shift in range(-before, after + 1):
+            out.add(tuple((n, v + shift if n == YEAR and v is not None else v) for n, v in p))
+    return out

@@ -203,3 +203,23 @@ def apply_rules(df: DataFrame, *, rules: Sequence[Rule]) -> DataFrame:
         for r in rules
     ]
     return _append(df, issues)
+
+
+def dependants(df: DataFrame, *, changed: DataFrame, step: JoinStep) -> DataFrame:
+    """The rows of ``df`` whose step result depends on a changed reference row: it has
+    their key and (``as_of``) their validity period covers the row's event time.
+    ``changed`` holds every image of the changed rows (Delta's pre- and post-images and
+    deleted rows), so rows that used the old version and rows that will use the new one
+    are both found."""
+    cols = [F.col(other).alias(_key(i)) for i, (_, other) in enumerate(step.on)]
+    on = _on(step)
+    if step.kind == "as_of":
+        assert step.event_time is not None  # filled in when the contract loads
+        cols += [F.col(step.valid_from).alias(_FROM), F.col(step.valid_to).alias(_TO)]
+        t = F.col(step.event_time)
+        on = (
+            on
+            & (F.col(_FROM).isNull() | (t >= F.col(_FROM)))
+            & (F.col(_TO).isNull() | (t < F.col(_TO)))
+        )
+    return df.join(changed.select(*cols).distinct(), on, "left_semi")
