@@ -7,7 +7,14 @@ import pytest
 
 from gluelake.contracts.expressions import unit_factors
 from gluelake.contracts.model import JoinStep, Selected
-from gluelake.transforms.enrich import add_derived, apply_rules, as_of, lookup, start_reasons
+from gluelake.transforms.enrich import (
+    add_derived,
+    apply_rules,
+    as_of,
+    dependants,
+    lookup,
+    start_reasons,
+)
 
 # --- generic steps ------------------------------------------------------------------
 
@@ -123,6 +130,33 @@ def test_as_of_takes_the_version_valid_at_the_event_time(spark, currency, day, r
     )
     assert len(rows) == 1
     assert (rows[0]["rate"], rows[0]["_reasons"]) == (rate, reasons)
+
+
+def test_dependants_are_the_rows_a_changed_reference_row_covers(spark):
+    facts = spark.createDataFrame(
+        [("f1", "EUR", date(2024, 3, 1)), ("f2", "EUR", date(2024, 9, 1)),
+         ("f3", "GBP", date(2024, 3, 1)), ("f4", "EUR", date(2023, 12, 31)),
+         ("f5", "GBP", date(2024, 1, 1))],
+        "id string, currency string, day date",
+    )  # fmt: skip
+    schema = "currency string, rate decimal(8,2), valid_from date, valid_to date"
+    # The EUR version of the first half of 2024 restated (pre- and post-image), and GBP's
+    # open-start version deleted: rows in those periods only.
+    changed = spark.createDataFrame(
+        [("EUR", Decimal("1.10"), date(2024, 1, 1), date(2024, 7, 1)),
+         ("EUR", Decimal("1.15"), date(2024, 1, 1), date(2024, 7, 1)),
+         ("GBP", Decimal("1.30"), None, date(2024, 3, 1))],
+        schema,
+    )  # fmt: skip
+    found = facts.transform(dependants, changed=changed, step=RATE)
+    assert {r["id"] for r in found.collect()} == {"f1", "f5"}
+    # A lookup: every row with a changed key, whatever else it holds.
+    sales, _, _ = frames(spark)
+    products = spark.createDataFrame(
+        [("p4", "c3", "Dup C")], "product_id string, category_id string, name string"
+    )
+    found = sales.transform(dependants, changed=products, step=PRODUCT)
+    assert [r["sale_id"] for r in found.collect()] == ["s4"]
 
 
 # --- emissions, as schemas/emissions.yaml declares it -------------------------------

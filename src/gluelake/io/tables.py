@@ -358,6 +358,9 @@ def replace_contents(
     (
         df.write.format("delta")
         .option(CHANGE_FEED_PROPERTY, "true")  # taken when this write creates the table
+        # Every partition: the session's dynamic default would keep the ones df lacks (and
+        # Delta refuses it together with overwriteSchema).
+        .option("partitionOverwriteMode", "static")
         .mode("overwrite")
         .option("overwriteSchema", "true")  # a migration may drop or retype columns
         .partitionBy(*[p.name for p in table.partitions])

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from py4j.protocol import Py4JJavaError
 from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql import DataFrame, SparkSession
 
@@ -127,6 +126,10 @@ def probe(ctx: StageContext, stage: str, work: Callable[[], T_]) -> T_ | None:
     logging that the run falls back to a full recompute."""
     try:
         return work()
-    except (CapturedException, Py4JJavaError) as exc:
+    except Exception as exc:
+        # Spark's errors only (py4j's own class is matched by name: py4j is no dependency
+        # of ours); a bug in Python code still fails the run.
+        if not isinstance(exc, CapturedException) and type(exc).__name__ != "Py4JJavaError":
+            raise
         _full(ctx, stage, Plan(None, f"change data feed unavailable: {first_line(exc)}"))
         return None
