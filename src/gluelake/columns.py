@@ -38,6 +38,18 @@ MESSAGE = "message"
 RECORD = "record"
 QUARANTINE: tuple[str, ...] = (RECORD_ID, REASON_CODES, MESSAGE, RECORD, SOURCE_FILE, *RUN_LINEAGE)
 
+# Raw-file state (``<lake>/_state/<dataset>/raw_files``): one row per raw file a
+# raw -> bronze run has taken in, so the next run reads only files it has not seen.
+FILE_PATH = "file_path"
+FILE_SIZE = "file_size"
+FILE_MODIFIED = "file_modified"
+FILE_SHA256 = "sha256"
+DUPLICATE_OF = "duplicate_of"
+PROCESSED_AT = "processed_at"
+RAW_FILE_STATE: tuple[str, ...] = (
+    FILE_PATH, FILE_SIZE, FILE_MODIFIED, FILE_SHA256, DUPLICATE_OF, RUN_ID, PROCESSED_AT,
+)  # fmt: skip
+
 # Working columns the transforms carry between reading raw and selecting a zone's columns;
 # none of them is ever written to a table.
 RAW_TEXT = "_raw"  # the record's text as received (masked once PII policy ran)
@@ -74,6 +86,12 @@ TYPES: dict[str, str] = {
     REASON_CODES: "array<string>",
     MESSAGE: "string",
     RECORD: "string",
+    FILE_PATH: "string",
+    FILE_SIZE: "bigint",
+    FILE_MODIFIED: "bigint",
+    FILE_SHA256: "string",
+    DUPLICATE_OF: "string",
+    PROCESSED_AT: "timestamp",
 }
 
 # What each one means (they reach Athena and Glue as column comments).
@@ -95,6 +113,12 @@ DESCRIPTIONS: dict[str, str] = {
     REASON_CODES: "Why the row was quarantined, e.g. cast_failed:quantity.",
     MESSAGE: "Readable reasons; never shows personal data.",
     RECORD: "The record as received, personal data masked.",
+    FILE_PATH: "Raw file, relative to the lake root (no scheme).",
+    FILE_SIZE: "Its size in bytes when it was taken in.",
+    FILE_MODIFIED: "Its last-modified time then (epoch milliseconds).",
+    FILE_SHA256: "SHA-256 of its content (hex).",
+    DUPLICATE_OF: "The file whose identical content was taken in instead (null: this one).",
+    PROCESSED_AT: "When the run that took it in started (UTC).",
 }
 
 

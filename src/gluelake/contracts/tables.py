@@ -96,6 +96,7 @@ class TableSpec:
     description: str = ""
     kind: str = (
         "data"  # data | quarantine | aggregate | year_over_year | quality_results | run_records
+        # | raw_file_state
     )
 
     @property
@@ -278,6 +279,21 @@ def quarantine_table(contract: DatasetContract, zone: str) -> TableSpec:
         format="delta",
         path=f"{zone}/_quarantine/{contract.name}", columns=tuple(_specs(fw.typed(fw.QUARANTINE))),
         description=f"{contract.name} rows rejected in {zone}, with reasons", kind="quarantine",
+    )  # fmt: skip
+
+
+# Where a dataset's raw-file state lives, relative to the lake root.
+RAW_STATE_PATH = "_state/{dataset}/raw_files"
+
+
+def raw_state_table(contract: DatasetContract) -> TableSpec:
+    """The raw files raw -> bronze has taken in for one dataset (a Delta table beside the
+    zones; maintained with bronze, never published to Athena)."""
+    return TableSpec(
+        name=f"{contract.name}_raw_files", zone="bronze", dataset=contract.name, format="delta",
+        path=RAW_STATE_PATH.format(dataset=contract.name),
+        columns=tuple(_specs(fw.typed(fw.RAW_FILE_STATE))), kind="raw_file_state",
+        description=f"Raw files of {contract.name} taken into bronze, with size and SHA-256",
     )  # fmt: skip
 
 

@@ -85,8 +85,11 @@ def read_raw(
     contract: DatasetContract,
     *,
     ingest_dates: Sequence[str] = (),
+    files: Sequence[str] = (),
 ) -> DataFrame:
-    paths = raw_paths(layout, contract, ingest_dates)
+    """The dataset's raw records: ``files`` (paths relative to the lake root) when given,
+    else every file under its raw folder (or under the ``ingest_dates`` folders)."""
+    paths = [layout.path(f) for f in files] or raw_paths(layout, contract, ingest_dates)
     try:
         source_file = relative_source_file(contract)
         if contract.source.format == "json":

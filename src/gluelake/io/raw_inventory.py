@@ -1,20 +1,39 @@
-"""The raw files a run reads, each with its size and SHA-256: the run record's inputs and
-the key by which incremental runs recognise a file they have already processed."""
+"""The raw files of a dataset: listed with size and modification time (metadata only), and
+fingerprinted with SHA-256 (reads the content). The listing tells an incremental run which
+files it has not seen; the fingerprint is the run record's input and recognises a file
+re-delivered under another name."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import SourceError
 from gluelake.io.layout import LakeLayout
-from gluelake.io.raw import raw_paths
+from gluelake.io.raw import INGEST_FOLDER, raw_paths
 from gluelake.runs.record import InputFile
 
 _CHUNK = 1 << 20
+_INGEST_DATE = re.compile(rf"(?:^|/){INGEST_FOLDER}=(\d{{4}}-\d{{2}}-\d{{2}})(?:/|$)")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str  # relative to the lake root, no scheme
+    size: int
+    modified: int  # epoch milliseconds
+
+    @property
+    def ingest_date(self) -> str | None:
+        """The ``ingest_date=YYYY-MM-DD`` folder the file was delivered in, if any."""
+        found = _INGEST_DATE.search(self.path)
+        return found.group(1) if found else None
 
 
 def _hidden(name: str) -> bool:
@@ -37,6 +56,42 @@ def _local_files(folder: Path) -> Iterator[Path]:
             yield child
 
 
+def list_raw_files(
+    layout: LakeLayout, contract: DatasetContract, ingest_dates: Sequence[str] = ()
+) -> list[RawFile]:
+    """Every visible file under the dataset's raw folders, sorted by path; reads no content."""
+    roots = raw_paths(layout, contract, ingest_dates)
+    prefix = layout.root + "/"
+    if layout.is_local:
+        found = []
+        for root in roots:
+            for p in _local_files(Path(root)):
+                st = p.stat()
+                found.append(RawFile(str(p)[len(prefix) :], st.st_size, st.st_mtime_ns // 10**6))
+    else:
+        found = list(_s3_files(roots, prefix))
+    return sorted(found, key=lambda f: f.path)
+
+
+def fingerprint(layout: LakeLayout, files: Sequence[RawFile]) -> list[InputFile]:
+    """Each file with the SHA-256 of its content (reads every byte once)."""
+    if layout.is_local:
+        return [InputFile(f.path, f.size, _sha256_local(Path(layout.path(f.path)))) for f in files]
+    client = _s3_client()
+    out = []
+    for f in files:
+        bucket, key = _bucket_key(layout.path(f.path))
+        digest = hashlib.sha256()
+        try:
+            body = client.get_object(Bucket=bucket, Key=key)["Body"]
+            while chunk := body.read(_CHUNK):
+                digest.update(chunk)
+        except Exception as exc:  # botocore's errors; one message naming the file
+            raise SourceError("raw", layout.path(f.path), f"cannot read raw file: {exc}") from None
+        out.append(InputFile(f.path, f.size, digest.hexdigest()))
+    return out
+
+
 def _sha256_local(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -45,32 +100,25 @@ def _sha256_local(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_raw_files(
-    layout: LakeLayout, contract: DatasetContract, ingest_dates: Sequence[str] = ()
-) -> list[InputFile]:
-    """Every visible file under the dataset's raw folders, sorted by path."""
-    roots = raw_paths(layout, contract, ingest_dates)
-    prefix = layout.root + "/"
-    if layout.is_local:
-        found = [
-            InputFile(str(p)[len(prefix) :], p.stat().st_size, _sha256_local(p))
-            for root in roots
-            for p in _local_files(Path(root))
-        ]
-    else:
-        found = list(_s3_files(roots, prefix))
-    return sorted(found, key=lambda f: f.path)
-
-
-def _s3_files(roots: Sequence[str], prefix: str) -> Iterator[InputFile]:
+def _s3_client() -> Any:
     import boto3
-    from botocore.exceptions import ClientError
 
     # The endpoint the session gives S3A (a local S3 in tests); else boto3's own config.
-    client = boto3.client("s3", endpoint_url=os.environ.get("GLUELAKE_S3_ENDPOINT") or None)
+    return boto3.client("s3", endpoint_url=os.environ.get("GLUELAKE_S3_ENDPOINT") or None)
+
+
+def _bucket_key(uri: str) -> tuple[str, str]:
+    _, _, rest = uri.partition("://")
+    bucket, _, key = rest.partition("/")
+    return bucket, key
+
+
+def _s3_files(roots: Sequence[str], prefix: str) -> Iterator[RawFile]:
+    from botocore.exceptions import ClientError
+
+    client = _s3_client()
     for root in roots:
-        _, _, rest = root.partition("://")
-        bucket, _, key_prefix = rest.partition("/")
+        bucket, key_prefix = _bucket_key(root)
         try:
             pages = client.get_paginator("list_objects_v2").paginate(
                 Bucket=bucket, Prefix=key_prefix.rstrip("/") + "/"
@@ -80,11 +128,8 @@ def _s3_files(roots: Sequence[str], prefix: str) -> Iterator[InputFile]:
                     key = str(obj["Key"])
                     if any(_hidden(part) for part in key[len(key_prefix) :].split("/")):
                         continue
-                    digest = hashlib.sha256()
-                    body = client.get_object(Bucket=bucket, Key=key)["Body"]
-                    while chunk := body.read(_CHUNK):
-                        digest.update(chunk)
                     uri = f"{root.partition('://')[0]}://{bucket}/{key}"
-                    yield InputFile(uri[len(prefix) :], int(obj["Size"]), digest.hexdigest())
+                    modified = int(obj["LastModified"].timestamp() * 1000)
+                    yield RawFile(uri[len(prefix) :], int(obj["Size"]), modified)
         except ClientError as exc:
             raise SourceError("raw", root, f"cannot list raw files: {exc}") from None

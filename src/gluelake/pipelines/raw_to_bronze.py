@@ -10,8 +10,9 @@ from gluelake import logs
 from gluelake.columns import DUPLICATE, REASONS, SOURCE_FILE
 from gluelake.contracts.tables import quarantine_table, zone_table
 from gluelake.errors import SourceError
-from gluelake.io import raw, raw_inventory
+from gluelake.io import raw, tables
 from gluelake.io.tables import MergePolicy
+from gluelake.pipelines import increments
 from gluelake.pipelines.reconcile import Tally
 from gluelake.pipelines.stage import (
     StageContext,
@@ -63,10 +64,16 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     rotate = check_pii_key(spark, ctx, [table, q_table])
     required = [col.name for col in c.columns if not col.nullable]
 
+    selection = increments.select(spark, ctx, rebuild=rotate or ctx.full_refresh)
+    ctx.recorder.mode = selection.mode
+    ctx.recorder.add_inputs(selection.read)
+    if not selection.read:
+        increments.commit(spark, ctx, selection)  # files seen again, content already in
+        return _nothing_new(spark, ctx)
+
     # One cached frame: typed, masked columns and reasons. The raw text and field map are
     # not kept (wide, and personal); the masked record is built only for quarantined rows.
-    ctx.recorder.add_inputs(raw_inventory.list_raw_files(ctx.layout, c, ctx.ingest_dates))
-    source = raw.read_raw(spark, ctx.layout, c, ingest_dates=ctx.ingest_dates)
+    source = raw.read_raw(spark, ctx.layout, c, files=[f.path for f in selection.read])
     tally = Tally()  # each side of the row accounting, counted where it happens
     checked = (
         tally.observe(source, "read")
@@ -136,4 +143,18 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
     )  # fmt: skip
     for df in (checked, bronze):
         df.unpersist()
+    # Only now: a run that dies before this line takes the same files in again next time.
+    increments.commit(spark, ctx, selection)
     return published
+
+
+def _nothing_new(spark: SparkSession, ctx: StageContext) -> StageResult:
+    """No raw file this run has not taken in before: nothing is read, gated or written."""
+    table = zone_table(ctx.contract, "bronze")
+    path = ctx.layout.table(table)
+    exists = tables.delta_exists(spark, path)
+    return StageResult(
+        stage="raw_to_bronze", dataset=ctx.contract.name, run_id=ctx.run.run_id,
+        rows_read=0, accepted=0, quarantined=0, duplicates_dropped=0,
+        rows_in_table=tables.row_count(spark, path, table) if exists else 0,
+    )  # fmt: skip

@@ -39,6 +39,7 @@ class StageContext:
     ingest_dates: tuple[str, ...] = ()
     rotate_pii_key: bool = False  # rebuild bronze with a new key (see check_pii_key)
     full_refresh: bool = False  # rebuild the stage's tables from all of their input
+    backfill: tuple[str, str] | None = None  # --from/--to: ingest dates to take in again
     recorder: RunRecorder = field(default_factory=RunRecorder)  # what the run record will say
 
 

@@ -8,7 +8,7 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -58,6 +58,7 @@ class JobArgs:
     full_refresh: bool = False
     audit_lock_mode: str | None = None  # S3 Object Lock for run records: GOVERNANCE | COMPLIANCE
     audit_lock_days: int | None = None
+    backfill: tuple[str, str] | None = None  # --from/--to: ingest dates taken in again
 
 
 def _parser(stage: str) -> argparse.ArgumentParser:
@@ -97,6 +98,15 @@ def _parser(stage: str) -> argparse.ArgumentParser:
         "--audit-lock-days", "--audit_lock_days", dest="audit_lock_days", type=int, default=None,
         help="days the audit-log entry is locked for (e.g. 2557: seven years)",
     )  # fmt: skip
+    p.add_argument(
+        "--from", dest="date_from", default=None, metavar="YYYY-MM-DD",
+        help="raw_to_bronze backfill: take in again every raw file delivered from this "
+        "ingest date (inclusive; default: the first)",
+    )  # fmt: skip
+    p.add_argument(
+        "--to", dest="date_to", default=None, metavar="YYYY-MM-DD",
+        help="raw_to_bronze backfill: ... up to this ingest date (inclusive; default: the last)",
+    )  # fmt: skip
     p.add_argument("--JOB_NAME", dest="glue_job_name", default=None, help=argparse.SUPPRESS)
     return p
 
@@ -122,12 +132,37 @@ def parse_job_args(stage: str, argv: Sequence[str]) -> JobArgs:
         ns.full_refresh,
         ns.audit_lock_mode,
         ns.audit_lock_days,
+        _backfill(stage, ns.date_from, ns.date_to),
     )
-    if (args.full_refresh or args.rotate_pii_key) and args.ingest_dates:
+    if (args.full_refresh or args.rotate_pii_key) and (args.ingest_dates or args.backfill):
         raise ConfigError(
-            "--full-refresh and --rotate-pii-key rebuild from all input: drop --ingest-date"
+            "--full-refresh and --rotate-pii-key rebuild from all input: drop --ingest-date, "
+            "--from and --to"
         )
+    if args.backfill and args.ingest_dates:
+        raise ConfigError("--from/--to already choose the ingest dates: drop --ingest-date")
     return args
+
+
+def _backfill(stage: str, first: str | None, last: str | None) -> tuple[str, str] | None:
+    """``--from``/``--to`` as an inclusive range of ingest dates (None: not a backfill)."""
+    if first is None and last is None:
+        return None
+    if stage != "raw_to_bronze":
+        raise ConfigError(f"--from/--to backfill raw ingest dates: only raw_to_bronze, not {stage}")
+    for flag, value in (("--from", first), ("--to", last)):
+        if value is None:
+            continue
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{flag}: expected a date YYYY-MM-DD, found {value!r}") from None
+        if len(value) != 10:
+            raise ConfigError(f"{flag}: expected a date YYYY-MM-DD, found {value!r}")
+    range_ = (first or "0000-01-01", last or "9999-12-31")
+    if range_[0] > range_[1]:
+        raise ConfigError(f"--from {first} is after --to {last}")
+    return range_
 
 
 def _contract(args: JobArgs, contracts: dict[str, DatasetContract], zone: str) -> DatasetContract:
@@ -190,6 +225,7 @@ def _run_stage(
         contract=contract, contracts=contracts, layout=LakeLayout.at(args.lake_root), run=run,
         gate=gate, pii_key=key, ingest_dates=args.ingest_dates, recorder=recorder,
         rotate_pii_key=args.rotate_pii_key, full_refresh=args.full_refresh,
+        backfill=args.backfill,
     )  # fmt: skip
     with logs.step(
         log, "stage", stage=args.stage, dataset=contract.name, run_id=run.run_id
