@@ -103,7 +103,7 @@ def test_iam_policy_names_only_the_configured_prefixes_and_databases(contracts):
         {f"{artifacts}/gluelake/*"}
         | {
             f"{lake}/{p}/*"
-            for p in ("bronze", "silver", "gold", "_quality", "_runs", "_logs/spark-ui")
+            for p in ("bronze", "silver", "gold", "_quality", "_runs", "_state", "_logs/spark-ui")
         }
         | {f"{lake}/{c.source.path}/*" for c in contracts.values()}
     )

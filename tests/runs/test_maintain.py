@@ -61,11 +61,14 @@ def content(spark, root: Path) -> dict[str, set]:
 
 @pytest.fixture(scope="module")
 def lake(spark, tmp_path_factory):
-    """Four daily deliveries through all stages: several small files per table."""
+    """Two daily deliveries into bronze, then silver and gold: several small files in
+    bronze and its quarantine (one per run), and in gold (one per writing task)."""
     root = tmp_path_factory.mktemp("maintain")
-    for i, day in enumerate(("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")):
+    runs = [("2026-03-01", [raw_to_bronze]),
+            ("2026-03-02", [raw_to_bronze, bronze_to_silver, silver_to_gold])]  # fmt: skip
+    for i, (day, stages) in enumerate(runs):
         deliver(root, day, 1 + 3 * i)  # overlapping keys: updates as well as inserts
-        for stage in (raw_to_bronze, bronze_to_silver, silver_to_gold):
+        for stage in stages:
             ctx = StageContext(
                 contract=CONTRACTS[DATASET], contracts=CONTRACTS, layout=LakeLayout.at(root),
                 run=RunInfo(stage.__name__, "test"), gate=OpenGate(), pii_key=b"maintain-key-0123",

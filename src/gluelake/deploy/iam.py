@@ -4,7 +4,8 @@ in S3 or Glue is granted on ``*``.
 - artifacts: read-only, under the artifacts prefix (scripts, wheel, contracts, suites);
 - raw: read; bronze, silver, gold: read/write (Delta and Parquet writes delete and rewrite);
 - ``_quality/`` and ``_runs/``: the quality and run records (plus Object Lock retention
-  on run records where configured); ``_logs/spark-ui/``: the Spark UI event logs;
+  on run records where configured); ``_state/``: the raw files each dataset has taken in
+  (a Delta table raw -> bronze reads and writes); ``_logs/spark-ui/``: the Spark UI event logs;
 - Secrets Manager: the PII key secrets the datasets name, read-only;
 - KMS: the environment's key, when SSE-KMS is configured;
 - Glue Data Catalog: read actions on the zone databases and their tables only;
@@ -19,8 +20,9 @@ from gluelake.contracts.model import ZONES
 from gluelake.deploy.environment import DeployEnvironment
 from gluelake.deploy.glue_config import GlueConfig
 
-# Lake areas besides the zones: quality results, run records, Spark UI event logs.
-QUALITY, RUNS, SPARK_LOGS = "_quality", "_runs", "_logs/spark-ui"
+# Lake areas besides the zones: quality results, run records, incremental state, Spark UI
+# event logs.
+QUALITY, RUNS, STATE, SPARK_LOGS = "_quality", "_runs", "_state", "_logs/spark-ui"
 _READ = ["s3:GetObject"]
 _WRITE = [
     "s3:GetObject",
@@ -68,7 +70,7 @@ def job_role_policy(
     lake = env.lake_bucket
     raw = [env.lake_key(raw_paths[d.dataset]) for d in config.datasets]
     zones = [env.lake_key(z) for z in ZONES]
-    records = [env.lake_key(p) for p in (QUALITY, RUNS, SPARK_LOGS)]
+    records = [env.lake_key(p) for p in (QUALITY, RUNS, STATE, SPARK_LOGS)]
     artifacts = env.artifacts_prefix
     region, account = env.region, env.account_id
     statements = [

@@ -21,6 +21,7 @@ from gluelake.io import tables
 SAFE_RETENTION_HOURS = 168
 _RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
 _OPTIMIZE_MAX_FILE = "spark.databricks.delta.optimize.maxFileSize"
+_LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism"
 
 
 def delta_file_count(spark: SparkSession, path: str) -> int:
@@ -44,14 +45,23 @@ def vacuum(spark: SparkSession, path: str, *, hours: int, force: bool = False) -
     ``force``: allow a retention under Delta's safe minimum."""
     if hours < SAFE_RETENTION_HOURS and not force:
         raise ValueError(f"retention {hours} h is under {SAFE_RETENTION_HOURS} h")
+    before = _data_files(spark, path)
+    # VACUUM lists the table with Spark's partition-discovery parallelism (10000 tasks by
+    # default): one task per core is plenty for a table's folders.
+    listing = spark.conf.get(_LISTING_PARALLELISM)
+    spark.conf.set(_LISTING_PARALLELISM, str(spark.sparkContext.defaultParallelism))
     spark.conf.set(_RETENTION_CHECK, "false" if force else "true")
     try:
-        doomed = spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS DRY RUN").count()
-        if doomed:
-            spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS").collect()
-        return doomed
+        spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS").collect()
     finally:
         spark.conf.set(_RETENTION_CHECK, "true")
+        spark.conf.set(_LISTING_PARALLELISM, str(listing))
+    return before - _data_files(spark, path)
+
+
+def _data_files(spark: SparkSession, path: str) -> int:
+    """Data files stored under a Delta table's folder (its log and hidden files aside)."""
+    return sum(p.files for p in parquet_partitions(spark, path))
 
 
 @dataclass(frozen=True)
