@@ -23,6 +23,7 @@ from gluelake.columns import (
 from gluelake.contracts.tables import TableSpec
 from gluelake.io import tables
 from gluelake.io.layout import LakeLayout
+from gluelake.spark_types import spark_schema
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def commit(
             (t.path, t.size, t.modified, t.sha256, t.duplicate_of, t.run_id, t.processed_at)
             for t in taken
         ],
-        schema=table.spark_schema(),
+        schema=spark_schema(table),
     ).select(*RAW_FILE_STATE)
     if replace:
         write = lambda: tables.replace_contents(spark, df, path=path, table=table)  # noqa: E731

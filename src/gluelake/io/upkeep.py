@@ -13,8 +13,8 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from gluelake.contracts.tables import TableSpec
-from gluelake.contracts.types import parse_type
 from gluelake.io import tables
+from gluelake.spark_types import spark_type
 
 # Delta refuses a VACUUM retention below this unless its safety check is switched off:
 # a shorter one can delete files a running reader or writer still needs.
@@ -107,6 +107,6 @@ def rewrite_partition(
     source = f"{path}/{part.folder}" if part.folder else path
     df = spark.read.option("basePath", path).parquet(source)
     for col in table.partitions:  # partition discovery guesses types; the table's win
-        df = df.withColumn(col.name, F.col(col.name).cast(parse_type(col.type)))
+        df = df.withColumn(col.name, F.col(col.name).cast(spark_type(col.type)))
     rows = df.coalesce(files).localCheckpoint(eager=True)
     tables.overwrite_partitions(rows, path=path, table=table, every_partition=not part.folder)
