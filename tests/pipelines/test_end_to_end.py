@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,7 +97,14 @@ def test_rerun_of_the_same_raw_data_adds_no_rows(spark, lake):
         p: spark.read.format("delta").load(str(root / p)).count()
         for p in ("bronze/emissions", "bronze/_quarantine/emissions")
     }
-    again = run_stage(spark, args("raw_to_bronze", "emissions", root), "test")
+    # A scheduled re-run finds no new raw file and reads nothing ...
+    nothing = run_stage(spark, args("raw_to_bronze", "emissions", root), "test")
+    assert (nothing.rows_read, nothing.rows_in_table) == (0, before["bronze/emissions"])
+    # ... and the same raw files read again (a backfill of every day) change nothing.
+    every_day = replace(
+        args("raw_to_bronze", "emissions", root), backfill=("0000-01-01", "9999-12-31")
+    )
+    again = run_stage(spark, every_day, "test")
     after = {p: spark.read.format("delta").load(str(root / p)).count() for p in before}
     assert again.inserted == 0 and again.updated == 0 and again.deleted == 0
     assert again.unchanged == again.accepted > 0

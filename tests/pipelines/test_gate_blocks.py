@@ -95,6 +95,8 @@ def test_job_exits_1_when_a_critical_expectation_fails(published, tmp_path, monk
         str(published),
         "--expectations-dir",
         str(suites),
+        "--from",  # every raw file again: a plain re-run would find nothing new to gate
+        "2000-01-01",
     ]
     before = versions_of(published / "bronze/emission_factors")
     assert main("raw_to_bronze", "test", argv) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
 from test_raw_sources import context, land
 
@@ -28,8 +29,12 @@ def test_moved_lake_reruns_without_changes(spark, tmp_path, contracts):
     assert (done.accepted, done.quarantined) == (1, 1)
     moved = tmp_path / "elsewhere" / "two"
     shutil.copytree(first, moved)
-    again = raw_to_bronze.run(spark, context(contract, moved))
-    assert (again.inserted, again.updated) == (0, 0)
+    # The raw-file state names files relative to the lake root: nothing is new ...
+    assert raw_to_bronze.run(spark, context(contract, moved)).rows_read == 0
+    # ... and reading every file again (a backfill) changes no row.
+    every_day = replace(context(contract, moved), backfill=("0000-01-01", "9999-12-31"))
+    again = raw_to_bronze.run(spark, every_day)
+    assert again.rows_read == 2 and (again.inserted, again.updated) == (0, 0)
     bronze = spark.read.format("delta").load(LakeLayout.at(moved).path("bronze/assessments"))
     assert [r[0] for r in bronze.select("_source_file").collect()] == [
         "raw/assessments/ingest_date=2026-01-05/a.jsonl"
@@ -39,14 +44,13 @@ def test_moved_lake_reruns_without_changes(spark, tmp_path, contracts):
 
 
 def test_quarantine_record_id_ignores_the_pii_key(spark, tmp_path, contracts):
-    from dataclasses import replace
-
     land(tmp_path, "assessments", "a.jsonl", "\n".join(json.dumps(r) for r in RECORDS) + "\n")
     contract = contracts["assessments"]
     ids = []
     for key in (b"0123456789abcdef-one", b"0123456789abcdef-two"):
         ctx = replace(context(contract, tmp_path), pii_key=key)
-        shutil.rmtree(tmp_path / "bronze", ignore_errors=True)
+        for folder in ("bronze", "_state"):  # a fresh lake: its files are new again
+            shutil.rmtree(tmp_path / folder, ignore_errors=True)
         raw_to_bronze.run(spark, ctx)
         quarantine = spark.read.format("delta").load(
             str(tmp_path / "bronze/_quarantine/assessments")
