@@ -6,8 +6,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from typing import TYPE_CHECKING
 
 from gluelake.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 KEY_ENV = "GLUELAKE_PII_KEY"
 SECRET_ENV = "GLUELAKE_PII_KEY_SECRET"
@@ -38,7 +42,8 @@ def _from_secrets_manager(name: str) -> bytes:
     import boto3  # only when a secret is named: keeps local runs free of AWS set-up
 
     try:
-        response = boto3.client("secretsmanager").get_secret_value(SecretId=name)
+        client: SecretsManagerClient = boto3.client("secretsmanager")
+        response = client.get_secret_value(SecretId=name)
     except Exception as exc:  # botocore raises many types; all mean the same here
         raise ConfigError(f"cannot read PII key secret {name!r}: {exc}") from None
     if "SecretString" in response:

@@ -15,11 +15,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from gluelake.errors import AuditError, ConfigError
 from gluelake.io.layout import LakeLayout
+from gluelake.io.s3 import s3_client
 from gluelake.runs.chain import GENESIS, HASH_FIELD, seal, serialise
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 LOG_DIR = "_runs/log"
 _WIDTH = 12
@@ -198,12 +202,7 @@ class AuditLog:
         except ClientError as exc:
             raise AuditError(f"audit log {self.location}: cannot list: {exc}") from None
 
-    def _client(self) -> Any:
-        import boto3
-
+    def _client(self) -> S3Client:
         if not hasattr(self, "_s3"):
-            # The endpoint the session gives S3A (a local S3 in tests); else boto3's own config.
-            self._s3 = boto3.client(
-                "s3", endpoint_url=os.environ.get("GLUELAKE_S3_ENDPOINT") or None
-            )
+            self._s3 = s3_client()
         return self._s3

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from gluelake.errors import ConfigError
+from gluelake.io.s3 import s3_client
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -16,12 +17,10 @@ def local_folder(location: str) -> Path:
     temporary copy of the YAML and JSON files under that prefix (sub-folders kept)."""
     if not location.startswith("s3://"):
         return Path(location)
-    import boto3  # only for S3 locations
-
     bucket, _, prefix = location[len("s3://") :].partition("/")
     prefix = prefix.rstrip("/") + "/" if prefix else ""
     target = Path(tempfile.mkdtemp(prefix="gluelake-config-"))
-    client = boto3.client("s3")
+    client = s3_client()
     copied = 0
     try:
         for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):

@@ -6,17 +6,16 @@ re-delivered under another name."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from gluelake.contracts.model import DatasetContract
 from gluelake.errors import SourceError
 from gluelake.io.layout import LakeLayout
 from gluelake.io.raw import INGEST_FOLDER, raw_paths
+from gluelake.io.s3 import s3_client
 from gluelake.runs.record import InputFile
 
 _CHUNK = 1 << 20
@@ -77,7 +76,7 @@ def fingerprint(layout: LakeLayout, files: Sequence[RawFile]) -> list[InputFile]
     """Each file with the SHA-256 of its content (reads every byte once)."""
     if layout.is_local:
         return [InputFile(f.path, f.size, _sha256_local(Path(layout.path(f.path)))) for f in files]
-    client = _s3_client()
+    client = s3_client()
     out = []
     for f in files:
         bucket, key = _bucket_key(layout.path(f.path))
@@ -100,13 +99,6 @@ def _sha256_local(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _s3_client() -> Any:
-    import boto3
-
-    # The endpoint the session gives S3A (a local S3 in tests); else boto3's own config.
-    return boto3.client("s3", endpoint_url=os.environ.get("GLUELAKE_S3_ENDPOINT") or None)
-
-
 def _bucket_key(uri: str) -> tuple[str, str]:
     _, _, rest = uri.partition("://")
     bucket, _, key = rest.partition("/")
@@ -116,7 +108,7 @@ def _bucket_key(uri: str) -> tuple[str, str]:
 def _s3_files(roots: Sequence[str], prefix: str) -> Iterator[RawFile]:
     from botocore.exceptions import ClientError
 
-    client = _s3_client()
+    client = s3_client()
     for root in roots:
         bucket, key_prefix = _bucket_key(root)
         try:
