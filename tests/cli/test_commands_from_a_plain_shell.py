@@ -96,8 +96,8 @@ def test_submit_runs_a_job_from_a_clean_environment(demo_lake: Path, tmp_path: P
     )
     assert printed.returncode == 0 and printed.stdout.startswith("env SPARK_HOME=")
     again = run(["/bin/sh", "-c", printed.stdout.strip()])
-    assert again.returncode == 2, again.stderr[-3000:]
-    assert "no contract for dataset 'nope'" in again.stderr
+    assert again.returncode == 2, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "no contract for dataset 'nope'" in again.stdout + again.stderr
 
 
 def test_check_reports_every_broken_file_and_counts_what_it_checked(tmp_path: Path):
