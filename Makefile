@@ -8,7 +8,7 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 JARS_DIR := .jars
 LAKE     ?= lake/demo
-# pytest workers for `make test` (each its own SparkSession; a test module stays on one worker).
+# pytest workers for `make test` (each its own SparkSession; a test file stays on one worker).
 TEST_WORKERS ?= 2
 # The demo's own PII key; real runs take it from the environment or Secrets Manager.
 DEMO_PII_KEY := demo-key-not-for-production
@@ -61,7 +61,7 @@ test: setup  ## lint, type-check, static contract/suite/DDL checks, then the tes
 	$(BIN)/gluelake check
 	$(BIN)/gluelake athena ddl --check
 	$(BIN)/gluelake athena lint --no-lake
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The same targets inside the project's Glue 5.1-parity image (docker/Dockerfile); the image
 # is rebuilt from the working tree first. Needs Docker with the compose plugin.

@@ -27,20 +27,6 @@ def spark() -> Iterator[SparkSession]:
     session.stop()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs the suite on two workers (pytest-xdist, ``--dist loadgroup``): a test
-    module stays on one worker, so its module-scoped lake is built once, and the modules that
-    share the session's demo lake stay together, so it is built once too."""
-
-    def module(item: pytest.Item) -> str:
-        return item.nodeid.split("::")[0]
-
-    shared = {module(i) for i in items if "demo_lake" in getattr(i, "fixturenames", ())}
-    for item in items:
-        name = module(item)
-        item.add_marker(pytest.mark.xdist_group("demo_lake" if name in shared else name))
-
-
 @pytest.fixture(scope="session")
 def contracts() -> dict[str, DatasetContract]:
     return load_contracts(ROOT / "schemas")
