@@ -94,7 +94,8 @@ def test_submit_runs_a_job_from_a_clean_environment(demo_lake: Path, tmp_path: P
     printed = gluelake(
         "submit", "--print", "bronze_to_silver", "--dataset", "nope", "--lake-root", lake
     )
-    assert printed.returncode == 0 and printed.stdout.startswith("env SPARK_HOME=")
+    assert printed.returncode == 0 and printed.stdout.startswith("env "), printed.stdout
+    assert " SPARK_HOME=" in printed.stdout and " PYSPARK_PYTHON=" in printed.stdout
     again = run(["/bin/sh", "-c", printed.stdout.strip()])
     assert again.returncode == 2, again.stdout[-3000:] + again.stderr[-3000:]
     assert "no contract for dataset 'nope'" in again.stdout + again.stderr

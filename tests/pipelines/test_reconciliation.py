@@ -83,9 +83,14 @@ def argv(config: tuple[Path, Path], lake: Path) -> list[str]:
     ]
 
 
-def stage(name: str, config: tuple[Path, Path], lake: Path) -> StageResult:
+def stage(
+    name: str, config: tuple[Path, Path], lake: Path, *, full_refresh: bool = False
+) -> StageResult:
     schemas, suites = config
-    args = JobArgs(name, "meters", str(lake), str(schemas), None, (), None, None, str(suites))
+    args = JobArgs(
+        name, "meters", str(lake), str(schemas), None, (), None, None, str(suites),
+        full_refresh=full_refresh,
+    )  # fmt: skip
     spark = SparkSession.getActiveSession()
     assert spark is not None
     return run_stage(spark, args, "test")
@@ -199,13 +204,14 @@ def test_rows_an_enrichment_adds_fail_the_silver_run(spark, config, silver_lake,
     """Read side of silver: a join that multiplies rows (bronze is counted on its own)."""
     original = bronze_to_silver._enrich
 
-    def multiplying(spark, ctx, df):
-        out = original(spark, ctx, df)
+    def multiplying(*args):
+        out = original(*args)
         return out.unionByName(out.filter(F.col("reading_id") == 1))
 
     monkeypatch.setattr(bronze_to_silver, "_enrich", multiplying)
+    # A full refresh: the shared lake is already in silver, so a plain run reads nothing.
     with pytest.raises(ReconciliationError, match=r"read from bronze 4 rows, .* \(1 row\(s\) too"):
-        stage("bronze_to_silver", config, silver_lake)
+        stage("bronze_to_silver", config, silver_lake, full_refresh=True)
 
 
 def test_gold_groups_missing_silver_rows_fail_without_a_count_measure(

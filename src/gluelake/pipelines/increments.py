@@ -11,7 +11,9 @@
   rebuilt from them.
 
 Of identical files the one taken in first owns the content; within one run, the first by
-path (the earliest ingest date)."""
+path (the earliest ingest date). Content is skipped only when the contract orders records by
+their own columns (``order_by``): without it the latest delivery wins, so a later file that
+repeats an earlier one (a snapshot reverting to a former state) is a change and is read."""
 
 from __future__ import annotations
 
@@ -62,11 +64,16 @@ def select(spark: SparkSession, ctx: StageContext, *, rebuild: bool) -> Selectio
     candidates = listed if mode != "incremental" else _unseen(listed, state)
     sizes = {f.path: f for f in candidates}
     owners = dict(state.owners)
+    content_orders = bool(c.order_by)
     read: list[InputFile] = []
     taken: list[TakenFile] = []
     for f in raw_inventory.fingerprint(ctx.layout, candidates):
-        owner = owners.setdefault(f.sha256, f.path)
-        if owner == f.path and (mode != "incremental" or f.sha256 not in state.owners):
+        if content_orders:
+            owner = owners.setdefault(f.sha256, f.path)
+            fresh = mode != "incremental" or f.sha256 not in state.owners
+        else:
+            owner, fresh = f.path, True
+        if owner == f.path and fresh:
             read.append(f)
         raw = sizes[f.path]
         taken.append(
