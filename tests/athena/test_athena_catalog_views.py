@@ -41,3 +41,17 @@ def test_managed_table_is_never_dropped(spark: SparkSession, tmp_path: Path) -> 
     with pytest.raises(ConfigError, match=r"gluelake_viewtest\.managed is MANAGED, not EXTERNAL"):
         register_tables(spark, [table])
     spark.sql("DROP TABLE gluelake_viewtest.managed")
+
+
+def test_a_table_another_lake_registered_is_dropped_when_this_lake_lacks_it(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    first = tmp_path / "first" / "t"
+    spark.createDataFrame([(1, "2026-01-02")], SCHEMA).write.parquet(str(first))
+    register_tables(spark, [LakeTable("gluelake_viewtest", "stale", "parquet", str(first), SCHEMA)])
+    assert spark.catalog.tableExists("gluelake_viewtest.stale")
+    other = LakeTable("gluelake_viewtest", "stale", "parquet", str(tmp_path / "second"), SCHEMA)
+    (result,) = register_tables(spark, [other])
+    assert not result.registered
+    # A query must not read the first lake's rows under the second lake's name.
+    assert not spark.catalog.tableExists("gluelake_viewtest.stale")

@@ -68,11 +68,13 @@ def _drop_external(spark: SparkSession, table: LakeTable) -> None:
 
 
 def register_tables(spark: SparkSession, tables: Iterable[LakeTable]) -> list[Registration]:
-    """(Re-)register every table whose folder exists; the rest are reported, not failed."""
+    """(Re-)register every table whose folder exists; the rest are reported, not failed, and
+    an older registration of theirs (another lake's, earlier in the session) is dropped."""
     results = []
     for table in tables:
         reason = _written(table)
         if reason is not None:
+            _drop_external(spark, table)
             results.append(Registration(table, False, reason))
             continue
         spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(table.database)}")
