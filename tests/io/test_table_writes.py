@@ -215,3 +215,25 @@ def test_two_writers_race_on_one_table_and_the_loser_retries(spark, tmp_path, mo
     assert len(attempts) == 2
     assert metrics.inserted == 1
     assert [r[0] for r in rows(spark, path)] == ["a", "b", "c"]
+
+
+def test_table_metadata_is_read_from_the_log(spark, tmp_path):
+    """Columns, partition columns and properties, for a partitioned and a plain table."""
+    from gluelake.io.tables import pin_properties, table_properties, table_schema
+
+    df = spark.createDataFrame([("a", datetime(2026, 1, 1), 1)], SCHEMA)
+    parted, plain = str(tmp_path / "parted"), str(tmp_path / "plain")
+    df.write.format("delta").partitionBy("v", "k").save(parted)
+    df.write.format("delta").save(plain)
+    assert table_schema(spark, parted) == (
+        {"k": "string", "ts": "timestamp", "v": "int"},
+        ["v", "k"],
+    )
+    assert table_schema(spark, plain) == ({"k": "string", "ts": "timestamp", "v": "int"}, [])
+    assert table_schema(spark, str(tmp_path / "none")) is None
+    before = delta_version(spark, plain)
+    pin_properties(spark, plain, {"gluelake.test": "1"})
+    pin_properties(spark, plain, {"gluelake.test": "1"})  # unchanged: no second commit
+    assert delta_version(spark, plain) == (before or 0) + 1
+    assert (table_properties(spark, plain) or {})["gluelake.test"] == "1"
+    assert table_properties(spark, str(tmp_path / "none")) is None

@@ -5,6 +5,7 @@ expanded into native SQL so Spark evaluates everything itself (no Python UDFs)."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -118,8 +119,10 @@ def check_columns(text: str, available: Mapping[str, str]) -> None:
         )
 
 
+@functools.lru_cache(maxsize=1024)
 def expand(text: str) -> str:
-    """The expression as Spark SQL with the library's functions expanded."""
+    """The expression as Spark SQL with the library's functions expanded (memoised: a
+    contract set is checked on every load, and a macro expands to a large map literal)."""
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Anonymous):
@@ -133,10 +136,15 @@ def expand(text: str) -> str:
 
 def result_type(text: str, available: Mapping[str, str]) -> str | None:
     """The expression's type as a contract type name, when sqlglot can infer it."""
+    return _result_type(text, tuple(sorted(available.items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _result_type(text: str, available: tuple[tuple[str, str], ...]) -> str | None:
     from sqlglot.optimizer.annotate_types import annotate_types
     from sqlglot.optimizer.qualify import qualify
 
-    schema: dict[str, object] = {"t": {n: _sqlglot_type(t) for n, t in available.items()}}
+    schema: dict[str, object] = {"t": {n: _sqlglot_type(t) for n, t in available}}
     try:
         query = sqlglot.parse_one(f"SELECT {expand(text)} AS _x FROM t", read="spark")
         typed = annotate_types(qualify(query, schema=schema, dialect="spark"), schema=schema)

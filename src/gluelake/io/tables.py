@@ -104,8 +104,11 @@ def table_properties(spark: SparkSession, path: str) -> dict[str, str] | None:
     """A Delta table's properties (read from its log, not its data); None: no table."""
     if not delta_exists(spark, path):
         return None
-    row = DeltaTable.forPath(spark, path).detail().select("properties").first()
-    return dict(row[0] or {}) if row is not None else {}
+    # SHOW TBLPROPERTIES reads the log's metadata only (tens of ms); DESCRIBE DETAIL, which
+    # DeltaTable.detail runs, also sizes every data file (a second or more per call).
+    # Its rows include Delta's protocol entries (delta.minReaderVersion, ...) too.
+    rows = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
+    return {str(r[0]): str(r[1]) for r in rows}
 
 
 def table_schema(spark: SparkSession, path: str) -> tuple[dict[str, str], list[str]] | None:
@@ -114,9 +117,18 @@ def table_schema(spark: SparkSession, path: str) -> tuple[dict[str, str], list[s
     if not delta_exists(spark, path):
         return None
     table = DeltaTable.forPath(spark, path)
-    row = table.detail().select("partitionColumns").first()
     columns = {f.name: f.dataType.simpleString() for f in table.toDF().schema.fields}
-    return columns, list(row[0] or []) if row is not None else []
+    return columns, _partition_columns(spark, path)
+
+
+def _partition_columns(spark: SparkSession, path: str) -> list[str]:
+    """From DESCRIBE TABLE (metadata only, unlike DESCRIBE DETAIL): the names listed after
+    its ``# Partition Information`` and ``# col_name`` header rows, if any."""
+    names = [str(r[0]) for r in spark.sql(f"DESCRIBE TABLE delta.`{path}`").collect()]
+    if "# Partition Information" not in names:
+        return []
+    listed = names[names.index("# Partition Information") + 1 :]
+    return [n for n in listed if n and not n.startswith("#")]
 
 
 def add_columns(spark: SparkSession, path: str, table: TableSpec) -> list[str]:

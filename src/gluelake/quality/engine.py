@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame
 
 from gluelake.constraints import NOW_PARAMETER
 from gluelake.errors import first_line
+from gluelake.quality import gx_import
 from gluelake.quality.masking import display_value
 from gluelake.quality.results import CRITICAL, ExpectationOutcome, Validation
 from gluelake.quality.suites import SuiteFile, gx_suite_kwargs
@@ -38,6 +39,7 @@ class _Definition:
 
 
 def _summarized(kind: str, gx_class: type, kwargs: Mapping[str, Any]) -> bool:
+    gx_import.wait()
     from great_expectations.expectations.expectation import (
         ColumnMapExpectation,
         ColumnPairMapExpectation,
@@ -62,6 +64,7 @@ class SuiteRunner:
     values, so its counts are known without asking Spark."""
 
     def __init__(self, suites: Sequence[SuiteFile]) -> None:
+        gx_import.wait()
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
         from great_expectations.expectations.registry import get_expectation_impl

@@ -4,6 +4,7 @@ names exists in the table, every severity is one the gate knows)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 from gluelake.contracts.model import DatasetContract
 from gluelake.contracts.tables import TableSpec, aggregate_tables, zone_table
 from gluelake.errors import SuiteError
+from gluelake.quality import gx_import
 
 SEVERITIES = ("critical", "warning")
 # Expectation kwargs that name one column / a list of columns of the validated table.
@@ -231,12 +233,20 @@ def gx_suite_kwargs(doc: Mapping[str, Any]) -> dict[str, Any]:
 def _gx_load(doc: Mapping[str, Any], file: str) -> None:
     """Build every expectation as GX would. ``gx.ExpectationSuite`` itself only logs and
     drops an invalid expectation, so each one is built here and the first error raised."""
+    _gx_check(json.dumps(doc, sort_keys=True), file)
+
+
+@functools.lru_cache(maxsize=256)
+def _gx_check(doc_json: str, file: str) -> None:
+    """``_gx_load`` of one document (about a second in GX): each document is checked once
+    per process, however many stages or commands load it."""
+    gx_import.wait()
     import great_expectations as gx  # slow import: only when a suite is really checked
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
     )
 
-    kwargs = gx_suite_kwargs(doc)
+    kwargs = gx_suite_kwargs(json.loads(doc_json))
     try:
         for i, raw in enumerate(kwargs["expectations"]):
             where = f"expectations[{i}] ({raw.get('type')})"
