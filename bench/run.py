@@ -386,7 +386,7 @@ def main() -> int:
         "machine": {
             "cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 1024**3),
             "python": platform.python_version(), "load_at_start": os.getloadavg(),
-            "note": "shared machine: other processes ran at the same time",
+            "note": machine_note(os.getloadavg()[0]),
         },
         "data": {}, "runs": [], "gold_checks": {},
     }  # fmt: skip
@@ -429,20 +429,33 @@ def main() -> int:
                 failed = True
                 print(f"[{size:>9}] gold of {name} differs from {ref_name}: "
                       f"{check['problems'][:3]}", flush=True)  # fmt: skip
+        # Written after every size, so a long run stopped at a larger size keeps the smaller.
+        table = write_results(doc, ns.out, ns.name or now.strftime("%Y-%m-%d"))
+    print(table)
+    return 1 if failed else 0
+
+
+def machine_note(load: float) -> str:
+    cpus = os.cpu_count() or 1
+    if load < 0.5 * cpus:
+        return f"idle at start: load {load:.1f}"
+    return f"shared machine: load {load:.1f} at start, other processes ran at the same time"
+
+
+def write_results(doc: dict[str, Any], out: Path, stem: str) -> str:
+    """Summarise the runs so far and write ``<stem>.json/.md/.png`` and ``latest.*``."""
     doc["summary"] = summarise(doc["runs"], {int(k): v for k, v in doc["data"].items()})
     doc["machine"]["load_at_end"] = os.getloadavg()
-    ns.out.mkdir(parents=True, exist_ok=True)
-    stem = ns.name or now.strftime("%Y-%m-%d")
-    (ns.out / f"{stem}.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
     table = markdown(doc)
-    (ns.out / f"{stem}.md").write_text(table)
-    chart(doc, ns.out / f"{stem}.png")
+    (out / f"{stem}.md").write_text(table)
+    chart(doc, out / f"{stem}.png")
     for ext in ("json", "md", "png"):
-        if (ns.out / f"{stem}.{ext}").exists():
-            shutil.copyfile(ns.out / f"{stem}.{ext}", ns.out / f"latest.{ext}")
-    print(table)
-    print(f"wrote {ns.out / stem}.json, .md, .png")
-    return 1 if failed else 0
+        if (out / f"{stem}.{ext}").exists():
+            shutil.copyfile(out / f"{stem}.{ext}", out / f"latest.{ext}")
+    print(f"wrote {out / stem}.json, .md, .png", flush=True)
+    return table
 
 
 if __name__ == "__main__":
