@@ -37,6 +37,41 @@ def test_gold_comparison_tolerates_rounding_and_catches_differences():
     assert not bench.compare_gold(ref, {"gold": {}, "gold_yoy": {}})["equal"]
 
 
+def _summary(size: int, variant: str, wall: float, stages: dict, jvm: int = 1500) -> dict:
+    table = {"data_bytes": 200 * 1024**2, "smallest_data_file": 9 * 1024**2}
+    return {"size": size, "variant": variant, "wall_s": wall, "stages_s": stages,
+            "peak_jvm_mb": jvm, "tables": {"bronze": table}}  # fmt: skip
+
+
+def test_targets_table_says_which_targets_are_missed():
+    stages = {"raw_to_bronze": 50.0, "bronze_to_silver": 30.0, "silver_to_gold": 10.0}
+    quick = {"raw_to_bronze": 48.0, "bronze_to_silver": 29.0, "silver_to_gold": 9.5}
+    doc = {"summary": [
+        _summary(1000, "gluelake", 40.0, {"raw_to_bronze": 9.0, "silver_to_gold": 3.0}),
+        _summary(1_000_000, "gluelake", 100.0, stages),
+        _summary(1_000_000, "gluelake_no_gates", 95.0, quick),
+        _summary(1_000_000, "bare", 90.0, stages),
+        _summary(1_000_000, "naive", 150.0, stages),
+        _summary(3_000_000, "gluelake", 300.0, stages, jvm=2000),
+        _summary(3_000_000, "bare", 200.0, stages),
+        _summary(3_000_000, "naive", 450.0, stages),
+    ]}  # fmt: skip
+    met = {target: ok for target, _, ok in bench.targets(doc)}
+    assert met["1,000,000: gluelake end to end ≤ 1.2x bare PySpark (gates included)"] is True
+    assert met["3,000,000: gluelake end to end ≤ 1.2x bare PySpark (gates included)"] is False
+    assert met["1,000,000: gluelake faster than the naive script"] is True
+    assert met["3,000,000: gluelake faster than the naive script by ≥ 2x"] is False
+    assert met["1,000,000: gates ≤ 10 % of their stage (with minus without gates)"] is True
+    assert met["1,000,000: no file under 8 MB in a table over 100 MB"] is True
+    assert met["peak driver JVM memory flat from 1,000,000 to 3,000,000"] is False
+    assert met["a stage on 1,000 rows ≤ 8 s after the session exists"] is False
+    doc["summary"][0]["stages_s"]["raw_to_bronze"] = 7.5
+    doc["summary"][1]["tables"]["bronze"]["smallest_data_file"] = 1024**2
+    met = {target: ok for target, _, ok in bench.targets(doc)}
+    assert met["a stage on 1,000 rows ≤ 8 s after the session exists"] is True
+    assert met["1,000,000: no file under 8 MB in a table over 100 MB"] is False
+
+
 def test_smoke_size_runs_every_kind_of_variant_and_writes_its_reports(tmp_path):
     env = {
         k: v
@@ -57,4 +92,13 @@ def test_smoke_size_runs_every_kind_of_variant_and_writes_its_reports(tmp_path):
     for s in doc["summary"]:
         assert s["stages_s"]["raw_to_bronze"] > 0 and s["bytes_written"] > 0
     assert "gold equal" in (tmp_path / "out" / "smoke.md").read_text()
+    rendered = subprocess.run(
+        [sys.executable, "bench/run.py", "--render", str(tmp_path / "out" / "smoke.json"),
+         "--out", str(tmp_path / "again")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr[-3000:]
+    assert (tmp_path / "again" / "smoke.md").read_text() == (
+        tmp_path / "out" / "smoke.md"
+    ).read_text()
     assert (tmp_path / "out" / "smoke.png").stat().st_size > 1000
