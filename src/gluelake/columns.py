@@ -56,6 +56,7 @@ RAW_TEXT = "_raw"  # the record's text as received (masked once PII policy ran)
 RAW_FIELDS = "_fields"  # its fields by name
 REASONS = "_reasons"  # reason codes found so far
 MESSAGES = "_messages"  # readable reasons, one per code
+FIELD_TEXT = "_text"  # map: each contract column's value text, trimmed, blank as null
 RECORD_ORDER = "_record_order"  # hash of the unmasked text: orders identical masked records
 DUPLICATE = "_duplicate"  # a row deduplication drops (another row of its key wins)
 GROUP_ROWS = "_group_rows"  # silver rows in a gold group (the group-count check)

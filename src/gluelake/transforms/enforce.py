@@ -10,7 +10,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from gluelake.columns import MESSAGES, RAW_FIELDS, RAW_TEXT, REASONS, RESCUED
+from gluelake.columns import FIELD_TEXT, MESSAGES, RAW_FIELDS, RAW_TEXT, REASONS, RESCUED
 from gluelake.constraints import violations as constraint_violations
 from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
@@ -30,6 +30,9 @@ WHITESPACE = (
     "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 _SHOWN_CHARS = 40
+_ISSUE = T.StructType(
+    [T.StructField("code", T.StringType()), T.StructField("message", T.StringType())]
+)
 
 
 def required_missing(name: str) -> str:
@@ -85,9 +88,15 @@ def cast_value(raw: Column, type_text: str) -> Column:
     return F.trim(raw).cast(dtype)
 
 
+def field_text(name: str) -> Column:
+    """Field ``name``'s value text without surrounding whitespace; null when missing or
+    blank (see WHITESPACE)."""
+    trimmed = F.btrim(F.element_at(F.col(RAW_FIELDS), F.lit(name)), F.lit(WHITESPACE))
+    return F.when(trimmed != "", trimmed)
+
+
 def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Column]]:
-    trimmed = F.btrim(F.element_at(F.col(RAW_FIELDS), F.lit(col.name)), F.lit(WHITESPACE))
-    raw = F.when(trimmed != "", trimmed)  # see WHITESPACE: blank is missing
+    raw = F.col(FIELD_TEXT).getField(col.name)
     typed = cast_value(raw, col.type)
     issues = []
     if not col.nullable:
@@ -153,32 +162,45 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
             "record repeats a field name",
         )
     )
+    # Each value is looked up and trimmed once per row, in a projection of its own: the
+    # checks below refer to it a dozen times, mostly inside conditional branches where
+    # Spark would not share one evaluation.
+    text = F.struct(*[field_text(col.name).alias(col.name) for col in contract.columns])
+    df = df.withColumn(FIELD_TEXT, text)
     for col in contract.columns:
         typed[col.name], col_issues = _column_issues(col, now)
         issues += [F.when(parsed, i) for i in col_issues]
 
     known = F.array(*[F.lit(c) for c in contract.column_names])
-    unknown = F.map_filter(fields, lambda k, _: ~F.array_contains(known, k))
+    # Field names the contract does not declare (distinct: a repeated one is reported above).
+    unknown_names = F.array_except(F.map_keys(fields), known)
+    has_unknown = F.size(unknown_names) > 0
     if contract.schema_drift == "reject":
-        names = F.array_join(F.array_sort(F.map_keys(unknown)), ", ")
         issues.append(
             _issue(
-                parsed & (F.size(F.map_keys(unknown)) > 0),
+                parsed & has_unknown,
                 "unexpected_column",
-                F.concat(F.lit("unexpected column(s) "), names),
+                F.concat(
+                    F.lit("unexpected column(s) "), F.array_join(F.array_sort(unknown_names), ", ")
+                ),
             )
         )
     elif contract.schema_drift == "rescue":
-        typed[RESCUED] = F.when(F.size(F.map_keys(unknown)) > 0, F.to_json(unknown))
+        unknown = F.map_filter(fields, lambda k, _: ~F.array_contains(known, k))
+        typed[RESCUED] = F.when(parsed & has_unknown, F.to_json(unknown))
 
-    found = F.filter(F.array(*issues), lambda i: i.isNotNull())
+    # Why not F.filter/F.transform: Spark 3.5 evaluates higher-order functions, and every
+    # expression inside their arguments, without code generation, and every check of every
+    # column sits inside this array. array_except (null removed) and a struct-field
+    # projection are generated code. Identical (code, message) pairs say one thing once.
+    found = F.array_except(F.array(*issues), F.array(F.lit(None).cast(_ISSUE)))
     return df.withColumns(
         {
             **typed,
-            REASONS: F.transform(found, lambda i: i["code"]),
-            MESSAGES: F.transform(found, lambda i: i["message"]),
+            REASONS: found.getField("code"),
+            MESSAGES: found.getField("message"),
         }
-    )
+    ).drop(FIELD_TEXT)
 
 
 def field_names(df: DataFrame) -> DataFrame:

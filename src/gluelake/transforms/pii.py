@@ -253,7 +253,8 @@ def mask_pii(
     if RESCUED in df.columns:
         declared = F.array(*[F.lit(n) for n in sorted(known)])
         unknown = F.map_filter(kept, lambda k, _: ~F.array_contains(declared, k))
-        masked[RESCUED] = F.when(F.size(F.map_keys(unknown)) > 0, F.to_json(unknown))
+        # Only where enforcement rescued something: the map functions run uncompiled.
+        masked[RESCUED] = F.when(F.col(RESCUED).isNotNull(), F.to_json(unknown))
     # The field map and the original text still hold personal values: neither may outlive
     # this step. The record's hash only orders identical masked records (see quarantine).
     order = F.sha2(F.col(RAW_TEXT), 256)
