@@ -16,6 +16,7 @@ from gluelake.contracts.model import Column as ContractColumn
 from gluelake.contracts.model import DatasetContract
 from gluelake.spark_types import spark_type
 from gluelake.transforms.pii import scrub
+from gluelake.transforms.quarantine import issue, issues_found
 from gluelake.transforms.timestamps import parse_timestamp
 
 _INTEGER = r"^\s*[+-]?\d+\s*$"
@@ -30,19 +31,11 @@ WHITESPACE = (
     "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 _SHOWN_CHARS = 40
-_ISSUE = T.StructType(
-    [T.StructField("code", T.StringType()), T.StructField("message", T.StringType())]
-)
 
 
 def required_missing(name: str) -> str:
     """Reason code of a record without a value for required column ``name``."""
     return f"required_missing:{name}"
-
-
-def _issue(condition: Column, code: str, message: Column | str) -> Column:
-    msg = F.lit(message) if isinstance(message, str) else message
-    return F.when(condition, F.struct(F.lit(code).alias("code"), msg.alias("message")))
 
 
 def _found(col: ContractColumn, raw: Column) -> Column:
@@ -101,14 +94,14 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
     issues = []
     if not col.nullable:
         issues.append(
-            _issue(raw.isNull(), required_missing(col.name), f"{col.name}: required, missing")
+            issue(raw.isNull(), required_missing(col.name), f"{col.name}: required, missing")
         )
     dtype = spark_type(col.type)
     if isinstance(dtype, T.DecimalType):
         # Casting rounds extra decimal places away silently; the contract's scale is a rule.
         exact = F.trim(raw).cast("decimal(38,18)")
         issues.append(
-            _issue(
+            issue(
                 typed.isNotNull() & exact.isNotNull() & (exact != typed),
                 f"scale_exceeded:{col.name}",
                 F.concat(
@@ -118,7 +111,7 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
             )
         )
     issues.append(
-        _issue(
+        issue(
             raw.isNotNull() & typed.isNull(),
             f"cast_failed:{col.name}",
             F.concat(F.lit(f"{col.name}: expected {col.type}, found "), _found(col, raw)),
@@ -126,7 +119,7 @@ def _column_issues(col: ContractColumn, now: datetime) -> tuple[Column, list[Col
     )
     for v in constraint_violations(col, typed, now):
         message = F.concat(F.lit(f"{col.name}: expected {v.expected}, found "), _found(col, raw))
-        issues.append(_issue(typed.isNotNull() & v.condition, f"{v.code}:{col.name}", message))
+        issues.append(issue(typed.isNotNull() & v.condition, f"{v.code}:{col.name}", message))
     return typed, issues
 
 
@@ -140,12 +133,12 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
     parsed = fields.isNotNull()
     typed: dict[str, Column] = {}
     issues = [
-        _issue(~parsed, MALFORMED, "record could not be parsed"),
+        issue(~parsed, MALFORMED, "record could not be parsed"),
         # Raw text is UTF-8. JSON lines keep a byte that is not UTF-8 as it is (decoding
         # the text, as encode() does, replaces it with U+FFFD, so the bytes then differ);
         # the CSV reader decodes and leaves U+FFFD. Either way the record is quarantined:
         # a hashed or key value with a replaced byte would silently differ.
-        _issue(
+        issue(
             (F.instr(F.col(RAW_TEXT), "\ufffd") > 0)
             | (F.col(RAW_TEXT).cast("binary") != F.encode(F.col(RAW_TEXT), "UTF-8")),
             "invalid_utf8",
@@ -156,7 +149,7 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
     # is unknowable, so neither is taken. (A cheap check: no second parse of the text.)
     keys = F.map_keys(fields)
     issues.append(
-        _issue(
+        issue(
             parsed & (F.size(F.array_distinct(keys)) < F.size(keys)),
             "duplicate_key",
             "record repeats a field name",
@@ -177,7 +170,7 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
     has_unknown = F.size(unknown_names) > 0
     if contract.schema_drift == "reject":
         issues.append(
-            _issue(
+            issue(
                 parsed & has_unknown,
                 "unexpected_column",
                 F.concat(
@@ -189,11 +182,7 @@ def enforce_contract(df: DataFrame, *, contract: DatasetContract, now: datetime)
         unknown = F.map_filter(fields, lambda k, _: ~F.array_contains(known, k))
         typed[RESCUED] = F.when(parsed & has_unknown, F.to_json(unknown))
 
-    # Why not F.filter/F.transform: Spark 3.5 evaluates higher-order functions, and every
-    # expression inside their arguments, without code generation, and every check of every
-    # column sits inside this array. array_except (null removed) and a struct-field
-    # projection are generated code. Identical (code, message) pairs say one thing once.
-    found = F.array_except(F.array(*issues), F.array(F.lit(None).cast(_ISSUE)))
+    found = issues_found(issues)
     return df.withColumns(
         {
             **typed,

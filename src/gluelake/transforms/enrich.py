@@ -16,6 +16,7 @@ from gluelake.columns import MESSAGES, REASONS
 from gluelake.contracts.expressions import expand
 from gluelake.contracts.model import Derived, JoinStep, Rule
 from gluelake.spark_types import spark_type
+from gluelake.transforms.quarantine import issues_found
 
 _N = "__matches"  # how many reference rows matched
 _ROW = "__ref"  # the matched reference row's selected columns
@@ -36,11 +37,11 @@ def start_reasons(df: DataFrame) -> DataFrame:
 
 def _append(df: DataFrame, issues: list[Column]) -> DataFrame:
     """Append the non-null ``struct(code, message)`` issues to the row's reasons."""
-    found = F.filter(F.array(*issues), lambda i: i.isNotNull())
+    found = issues_found(issues)
     return df.withColumns(
         {
-            REASONS: F.concat(F.col(REASONS), F.transform(found, lambda i: i["code"])),
-            MESSAGES: F.concat(F.col(MESSAGES), F.transform(found, lambda i: i["message"])),
+            REASONS: F.concat(F.col(REASONS), found.getField("code")),
+            MESSAGES: F.concat(F.col(MESSAGES), found.getField("message")),
         }
     )
 

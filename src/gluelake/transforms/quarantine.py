@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from gluelake.columns import (
     MESSAGE,
@@ -17,9 +20,28 @@ from gluelake.columns import (
     SOURCE_FILE,
 )
 
+_ISSUE = T.StructType(
+    [T.StructField("code", T.StringType()), T.StructField("message", T.StringType())]
+)
+
 
 def has_reasons() -> Column:
     return F.size(F.col(REASONS)) > 0
+
+
+def issue(condition: Column, code: str, message: Column | str) -> Column:
+    """``struct(code, message)`` where ``condition`` holds, else null."""
+    msg = F.lit(message) if isinstance(message, str) else message
+    return F.when(condition, F.struct(F.lit(code).alias("code"), msg.alias("message")))
+
+
+def issues_found(issues: Sequence[Column]) -> Column:
+    """The row's non-null ``issue`` structs, in order (an identical one once).
+
+    Not ``F.filter``: Spark 3.5 runs higher-order functions, and every expression inside
+    their arguments, uncompiled, and a contract's every check sits in this array;
+    ``array_except`` without the null is generated code. Fields: ``.getField("code")``."""
+    return F.array_except(F.array(*issues), F.array(F.lit(None).cast(_ISSUE)))
 
 
 def to_quarantine(df: DataFrame) -> DataFrame:
