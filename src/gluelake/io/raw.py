@@ -26,6 +26,7 @@ FIELDS_TYPE = T.MapType(T.StringType(), T.StringType(), valueContainsNull=True)
 # What JSON itself counts as whitespace: a line of nothing else holds no value.
 JSON_WHITESPACE = " \t\r\n"
 BOM = "\ufeff"
+_NOT_BLANK = f"[^{re.escape(JSON_WHITESPACE)}]"  # finds a character that is not such space
 
 
 def parse_json_lines(df: DataFrame) -> DataFrame:
@@ -38,7 +39,8 @@ def parse_json_lines(df: DataFrame) -> DataFrame:
     line = F.when(value.startswith(BOM), F.substring(value, 2, 1 << 30)).otherwise(value)
     return (
         df.select(line.alias(RAW_TEXT), F.col(SOURCE_FILE))
-        .filter(F.btrim(RAW_TEXT, F.lit(JSON_WHITESPACE)) != "")
+        # Some character JSON does not count as whitespace (not btrim: it copies the line).
+        .filter(F.col(RAW_TEXT).rlike(_NOT_BLANK))
         .select(
             F.col(RAW_TEXT),
             F.from_json(RAW_TEXT, FIELDS_TYPE).alias(RAW_FIELDS),  # type: ignore[arg-type]
