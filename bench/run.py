@@ -291,7 +291,8 @@ def markdown(doc: dict[str, Any]) -> str:
         info = doc["data"][str(size)]
         bare = next((s["wall_s"] for s in rows if s["variant"] == "bare"), None)
         lines += [
-            f"**{size:,} activities** ({info['lines']:,} lines, {info['bytes'] / MB:.0f} MB raw)",
+            f"**{size:,} activities** ({info['lines']:,} lines, {info['bytes'] / MB:.0f} MB raw; "
+            f"runs per variant: {max(s['runs'] for s in rows)})",
             "",
             "| variant | raw→bronze | bronze→silver | silver→gold | end to end | x bare "
             "| rows/s | peak JVM MB | peak Python MB | MB written | files | gold equal |",
@@ -439,12 +440,14 @@ def main() -> int:
     p.add_argument("--work", type=Path, default=ROOT / ".tmp" / "bench")
     p.add_argument("--out", type=Path, default=HERE / "results")
     p.add_argument("--name", default=None, help="result file name (default: today's date)")
-    p.add_argument("--render", type=Path, default=None, help="re-write an earlier result's "
-                   "table and chart from its JSON; run nothing")  # fmt: skip
+    p.add_argument("--render", type=Path, nargs="+", default=None, help="re-write earlier "
+                   "results' table and chart from their JSON (several: merged into one, e.g. "
+                   "sizes measured in separate runs); run nothing")  # fmt: skip
     ns = p.parse_args()
     if ns.render:
-        doc = json.loads(ns.render.read_text())
-        print(write_results(doc, ns.out, ns.name or ns.render.stem, summarised=True))
+        docs = [json.loads(path.read_text()) for path in ns.render]
+        doc = docs[0] if len(docs) == 1 else merge(docs)
+        print(write_results(doc, ns.out, ns.name or ns.render[0].stem, summarised=True))
         return 0
     names = [n for n in ns.variants.split(",") if n]
     unknown = sorted(set(names) - set(VARIANTS))
@@ -506,6 +509,23 @@ def main() -> int:
         table = write_results(doc, ns.out, ns.name or now.strftime("%Y-%m-%d"))
     print(table)
     return 1 if failed else 0
+
+
+def merge(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several runs of the harness: their runs, data and gold checks
+    together, summarised again. The first run's machine note stands for all."""
+    runs = [r for d in docs for r in d["runs"]]
+    data = {k: v for d in docs for k, v in d["data"].items()}
+    reps = sorted({int(d["reps"]) for d in docs})
+    return {
+        **docs[0],
+        "date": " and ".join(dict.fromkeys(d["date"] for d in docs)),
+        "sizes": sorted({int(s) for d in docs for s in d["sizes"]}),
+        "reps": reps[0] if len(reps) == 1 else f"{reps[0]} to {reps[-1]}",
+        "runs": runs, "data": data,
+        "gold_checks": {k: v for d in docs for k, v in d["gold_checks"].items()},
+        "summary": summarise(runs, {int(k): v for k, v in data.items()}),
+    }  # fmt: skip
 
 
 def machine_note(load: float) -> str:

@@ -72,6 +72,35 @@ def test_targets_table_says_which_targets_are_missed():
     assert met["1,000,000: no file under 8 MB in a table over 100 MB"] is False
 
 
+def _run(size: int, variant: str, wall: float) -> dict:
+    written = {"bytes": 1024, "files": 2, "tables": {}}
+    return {"size": size, "variant": variant, "rc": 0, "wall_s": wall, "session_ready_s": 5.0,
+            "stages": {"raw_to_bronze": wall / 2}, "peak_jvm_mb": 900, "peak_python_mb": 90,
+            "peak_tree_mb": 1000, "written": written}  # fmt: skip
+
+
+def _result(size: int, reps: int, walls: dict[str, float]) -> dict:
+    runs = [_run(size, v, w) for _ in range(reps) for v, w in walls.items()]
+    return {"date": f"run of {size}", "sizes": [size], "reps": reps, "runs": runs,
+            "data": {str(size): {"lines": size, "bytes": size * 300}},
+            "gold_checks": {f"{size}/{v}": {"equal": True} for v in walls},
+            "machine": {"cpus": 2, "memory_gb": 8, "note": "idle"}}  # fmt: skip
+
+
+def test_results_of_separate_runs_merge_into_one_table():
+    merged = bench.merge(
+        [_result(1000, 2, {"gluelake": 40.0, "bare": 30.0}), _result(3000, 1, {"bare": 60.0})]
+    )
+    assert merged["sizes"] == [1000, 3000] and merged["reps"] == "1 to 2"
+    assert len(merged["gold_checks"]) == 3
+    assert [(s["size"], s["variant"], s["runs"]) for s in merged["summary"]] == [
+        (1000, "gluelake", 2), (1000, "bare", 2), (3000, "bare", 1),
+    ]  # fmt: skip
+    table = bench.markdown({**merged, "targets": []})
+    assert "**1,000 activities**" in table and "**3,000 activities**" in table
+    assert "runs per variant: 1)" in table
+
+
 def test_smoke_size_runs_every_kind_of_variant_and_writes_its_reports(tmp_path):
     env = {
         k: v
