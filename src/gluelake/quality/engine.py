@@ -1,12 +1,12 @@
-"""Runs suites with Great Expectations on Spark. GX is imported only here, lazily (its import
-takes seconds), in ephemeral mode: no project folder, nothing written by GX itself.
-
-All of a suite's expectations run in one validation of the stage's cached DataFrame, so
-Spark scans memory, not the source, once per metric."""
+"""Runs suites on the stage's cached DataFrame: natively in Spark where ``native`` can, with
+Great Expectations for the rest and for the details of failures. GX is imported only here,
+lazily (its import takes seconds), in ephemeral mode: no project folder, nothing written by
+GX itself."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,9 +14,10 @@ from typing import Any
 
 from pyspark.sql import DataFrame
 
+from gluelake import logs
 from gluelake.constraints import NOW_PARAMETER
 from gluelake.errors import first_line
-from gluelake.quality import gx_import
+from gluelake.quality import gx_import, native
 from gluelake.quality.masking import display_value
 from gluelake.quality.results import CRITICAL, ExpectationOutcome, Validation
 from gluelake.quality.suites import SuiteFile, gx_suite_kwargs
@@ -28,13 +29,13 @@ _COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 _ROW_COUNT = "expect_table_row_count_to_be_between"
 _QUERY = "unexpected_rows_expectation"
 _COLUMN_SET = "expect_table_columns_to_match_set"
+log = logs.get_logger(__name__)
 
 
 @dataclass(frozen=True)
 class _Definition:
     validation: Any  # gx.ValidationDefinition of the whole suite
     ids: tuple[str, ...]  # GX expectation id of each expectation, in suite order
-    expectations: tuple[dict[str, Any], ...]  # the suite file's expectation objects
     summarized: tuple[bool, ...]  # success implies no unexpected values (map, no `mostly`)
 
 
@@ -54,44 +55,66 @@ def _summarized(kind: str, gx_class: type, kwargs: Mapping[str, Any]) -> bool:
 
 
 class SuiteRunner:
-    """One ephemeral GX context with one Spark DataFrame asset, and a validation definition
-    per suite, built once and reused for every DataFrame given to ``run``.
+    """Runs suites on Spark DataFrames: first natively, then with GX where needed.
 
-    Two passes keep Spark jobs few: the whole suite runs as BOOLEAN_ONLY (GX bundles the
-    unexpected counts into a few aggregations); only expectations that failed, or whose
-    observed value matters (table-level, ``mostly``, queries), run again with details and
-    unexpected-value samples. A passed map expectation without ``mostly`` had no unexpected
-    values, so its counts are known without asking Spark."""
+    1. The expectations ``native`` compiles are counted in one Spark aggregation; one whose
+       count is 0 passed, and its outcome is known without GX.
+    2. The rest run in GX as BOOLEAN_ONLY (GX bundles the unexpected counts into a few
+       aggregations).
+    3. Only expectations that failed, or whose observed value matters (table-level,
+       ``mostly``, queries), run again in GX with details and unexpected-value samples.
 
-    def __init__(self, suites: Sequence[SuiteFile]) -> None:
-        gx_import.wait()
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-        from great_expectations.expectations.registry import get_expectation_impl
+    GX's ephemeral context, with one Spark DataFrame asset and a validation definition per
+    suite, is built the first time step 2 or 3 needs it: a suite that passes natively
+    never waits for GX."""
 
-        self._gx = gx
-        self._context = gx.get_context(mode="ephemeral")
-        self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        asset = self._context.data_sources.add_spark(name="gluelake").add_dataframe_asset(
-            name="output"
-        )
-        self._batch = asset.add_batch_definition_whole_dataframe("whole_dataframe")
+    def __init__(self, suites: Sequence[SuiteFile], *, compiled: bool = True) -> None:
+        """``compiled=False`` leaves every expectation to GX (for comparisons and tests)."""
+        self._compiled = compiled
+        self._docs = {s.name: gx_suite_kwargs(json.loads(s.text)) for s in suites}
+        self._expectations = {name: tuple(doc["expectations"]) for name, doc in self._docs.items()}
         self._definitions: dict[str, _Definition] = {}
         self._details = 0
-        for suite in suites:
-            doc = gx_suite_kwargs(json.loads(suite.text))
-            gx_suite = self._context.suites.add(gx.ExpectationSuite(**doc))
-            self._definitions[suite.name] = _Definition(
-                validation=gx.ValidationDefinition(
-                    name=suite.name, data=self._batch, suite=gx_suite
+        self._batch: Any = None
+
+    @property
+    def gx_started(self) -> bool:
+        """Whether any suite so far needed Great Expectations."""
+        return self._batch is not None
+
+    def _context(self) -> Any:
+        """GX's context and batch definition, built on first use."""
+        if self._batch is None:
+            gx_import.wait()
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            self._gx = gx
+            self._gx_context = gx.get_context(mode="ephemeral")
+            self._gx_context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            asset = self._gx_context.data_sources.add_spark(name="gluelake").add_dataframe_asset(
+                name="output"
+            )
+            self._batch = asset.add_batch_definition_whole_dataframe("whole_dataframe")
+        return self._gx_context
+
+    def _definition(self, name: str) -> _Definition:
+        if name not in self._definitions:
+            from great_expectations.expectations.registry import get_expectation_impl
+
+            context = self._context()
+            gx_suite = context.suites.add(self._gx.ExpectationSuite(**self._docs[name]))
+            self._definitions[name] = _Definition(
+                validation=self._gx.ValidationDefinition(
+                    name=name, data=self._batch, suite=gx_suite
                 ),
                 ids=tuple(str(e.id) for e in gx_suite.expectations),
-                expectations=tuple(doc["expectations"]),
                 summarized=tuple(
                     _summarized(e["type"], get_expectation_impl(e["type"]), e.get("kwargs", {}))
-                    for e in doc["expectations"]
+                    for e in self._expectations[name]
                 ),
             )
+        return self._definitions[name]
 
     def _run(self, validation: Any, df: DataFrame, now: datetime, fmt: Any) -> list[Any]:
         result = validation.run(
@@ -101,78 +124,99 @@ class SuiteRunner:
         )
         return list(result.results)
 
-    def _detail(
-        self, definition: _Definition, indices: list[int], df: DataFrame, now: datetime
+    def _subset(
+        self, suite: str, indices: list[int], df: DataFrame, now: datetime, fmt: Any
     ) -> dict[int, Any]:
-        """Run the expectations at ``indices`` again with details; results by index."""
+        """Run the expectations at ``indices`` in GX; results by index."""
+        definition = self._definition(suite)
+        if len(indices) == len(definition.ids):
+            results = self._run(definition.validation, df, now, fmt)
+            by_id = {i: n for n, i in enumerate(definition.ids)}
+            return {by_id[str(r.expectation_config.id)]: r for r in results}
         self._details += 1
-        name = f"{definition.validation.name}#details-{self._details}"
-        gx_suite = self._context.suites.add(
-            self._gx.ExpectationSuite(
-                name=name, expectations=[definition.expectations[i] for i in indices]
-            )
+        name = f"{suite}#part-{self._details}"
+        expectations = self._expectations[suite]
+        gx_suite = self._gx_context.suites.add(
+            self._gx.ExpectationSuite(name=name, expectations=[expectations[i] for i in indices])
         )
         try:
             validation = self._gx.ValidationDefinition(name=name, data=self._batch, suite=gx_suite)
-            results = self._run(validation, df, now, _RESULT_FORMAT)
+            results = self._run(validation, df, now, fmt)
             by_id = {str(e.id): i for e, i in zip(gx_suite.expectations, indices, strict=True)}
             return {by_id[str(r.expectation_config.id)]: r for r in results}
         finally:
-            self._context.suites.delete(name=name)
+            self._gx_context.suites.delete(name=name)
 
     def run(
         self, suite: SuiteFile, df: DataFrame, now: datetime, pii: Collection[str]
     ) -> tuple[tuple[ExpectationOutcome, ...], int]:
         """Outcomes in suite order, and the DataFrame's row count."""
-        definition = self._definitions[suite.name]
-        first = self._run(definition.validation, df, now, "BOOLEAN_ONLY")
-        by_id = {i: n for n, i in enumerate(definition.ids)}
-        quick = {by_id[str(r.expectation_config.id)]: r for r in first}
-        again = [
-            i for i, r in sorted(quick.items()) if not (r.success and definition.summarized[i])
-        ]
-        detailed = self._detail(definition, again, df, now) if again else {}
-        row_count = next(
-            (
-                _int(r.result.get("observed_value"))
-                for r in detailed.values()
-                if r.expectation_config.type == _ROW_COUNT and r.result
-            ),
-            None,
+        expectations = self._expectations[suite.name]
+        counts, row_count = _native(df, expectations, now) if self._compiled else ({}, None)
+        rest = [i for i in range(len(expectations)) if i not in counts]
+        quick = self._subset(suite.name, rest, df, now, "BOOLEAN_ONLY") if rest else {}
+        summarized = self._definition(suite.name).summarized if quick else ()
+        again = sorted(
+            [i for i, n in counts.items() if n]
+            + [i for i, r in quick.items() if not (r.success and summarized[i])]
         )
-        if row_count is None:  # df is cached: one cheap job, cheaper than a GX pass
-            row_count = df.count()
+        detailed = self._subset(suite.name, again, df, now, _RESULT_FORMAT) if again else {}
+        if row_count is None:
+            row_count = next(
+                (
+                    _int(r.result.get("observed_value"))
+                    for r in detailed.values()
+                    if r.expectation_config.type == _ROW_COUNT and r.result
+                ),
+                None,
+            )
+        if row_count is None:
+            row_count = df.count()  # df is cached: one cheap job
         outcomes = []
-        for i in range(len(definition.ids)):
+        for i, expectation in enumerate(expectations):
             if i in detailed:
                 outcomes.append(outcome_from_gx(detailed[i], pii))
             else:
-                outcomes.append(_passed(quick[i], row_count))
+                outcomes.append(_passed(expectation, row_count))
         return tuple(outcomes), row_count
 
 
-def _passed(result: Any, row_count: int) -> ExpectationOutcome:
-    """A passed expectation from the quick pass: nothing was unexpected."""
-    config = result.expectation_config
-    if config.type in (_ROW_COUNT, _COLUMN_SET):
+def _native(
+    df: DataFrame, expectations: Sequence[Mapping[str, Any]], now: datetime
+) -> tuple[dict[int, int], int | None]:
+    """``native.evaluate``, or nothing when Spark rejects a compiled check (a regex Java
+    cannot compile, say): then GX evaluates the whole suite and reports the error on the
+    expectation it belongs to, as it did before checks were compiled."""
+    try:
+        return native.evaluate(df, expectations, now)
+    except Exception as exc:  # Py4J, analysis and runtime errors alike: GX takes over
+        logs.event(log, "gate.native_failed", logging.WARNING, error=logs.sanitise(first_line(exc)))
+        return {}, None
+
+
+def _passed(expectation: Mapping[str, Any], row_count: int) -> ExpectationOutcome:
+    """A passed expectation (natively, or in GX's quick pass): nothing was unexpected."""
+    kind = str(expectation["type"])
+    severity = str(expectation.get("severity") or CRITICAL)
+    description = expectation.get("description")
+    if kind in (_ROW_COUNT, _COLUMN_SET):
         return ExpectationOutcome(
-            expectation=config.type,
+            expectation=kind,
             columns=(),
-            severity=_severity(config),
+            severity=severity,
             success=True,
-            observed_value=str(row_count) if config.type == _ROW_COUNT else None,
-            description=config.description,
+            observed_value=str(row_count) if kind == _ROW_COUNT else None,
+            description=description,
         )
     return ExpectationOutcome(
-        expectation=config.type,
-        columns=_columns(config.kwargs),
-        severity=_severity(config),
+        expectation=kind,
+        columns=_columns(expectation.get("kwargs") or {}),
+        severity=severity,
         success=True,
-        element_count=None if config.type == _QUERY else row_count,
+        element_count=None if kind == _QUERY else row_count,
         unexpected_count=0,
-        unexpected_percent=None if config.type == _QUERY else 0.0,
-        description=config.description,
-        error=_error(result.exception_info),
+        unexpected_percent=None if kind == _QUERY else 0.0,
+        description=description,
     )
 
 
