@@ -142,6 +142,9 @@ def test_results_are_stored_as_json_html_and_table_rows(
     assert {r.validation_date for r in rows} == {
         outcome.validation.validated_at.strftime("%Y-%m-%d")
     }
+    # Timestamps read back as the instant written (the session's time zone is UTC).
+    validated_at = outcome.validation.validated_at
+    assert {r.validated_at.replace(tzinfo=UTC) for r in rows} == {validated_at}
     kind = next(r for r in rows if r.expectation == "expect_column_values_to_be_in_set")
     assert (kind.success, kind.unexpected_count, kind.unexpected_percent, kind.severity) == (
         False, 1, 50.0, "critical",

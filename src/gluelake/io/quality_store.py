@@ -3,12 +3,15 @@ quality-results table, and reading tables or sample files for ``gluelake validat
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 
@@ -43,68 +46,84 @@ class StoredResults:
     table_path: str
 
 
-def write_text(spark: SparkSession, uri: str, text: str) -> None:
-    """Write one small text file, locally or through Hadoop's FileSystem (s3://, s3a://)."""
+def write_bytes(spark: SparkSession, uri: str, data: bytes) -> None:
+    """Write one small file, locally or through Hadoop's FileSystem (s3://, s3a://)."""
     if "://" not in uri or uri.startswith("file://"):
         path = Path(uri.removeprefix("file://"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
         return
+    fs, target = _hadoop(spark, uri)
+    stream = fs.create(target, True)
+    try:
+        stream.write(bytearray(data))
+    finally:
+        stream.close()
+
+
+def write_text(spark: SparkSession, uri: str, text: str) -> None:
+    write_bytes(spark, uri, text.encode("utf-8"))
+
+
+def _hadoop(spark: SparkSession, uri: str) -> tuple[Any, Any]:
+    """Hadoop's FileSystem for ``uri``, and ``uri`` as its Path."""
     jvm = spark.sparkContext._jvm
     assert jvm is not None
     target = jvm.org.apache.hadoop.fs.Path(uri)
-    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    stream = fs.create(target, True)
-    try:
-        stream.write(bytearray(text.encode("utf-8")))
-    finally:
-        stream.close()
+    return target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), target
+
+
+# The results table's column types as Parquet stores them. Timestamps are INT96, as Spark
+# writes them by default, so every file of the table has one physical type for them.
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+    "bigint": pa.int64(),
+    "double": pa.float64(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+def results_file(rows: Sequence[tuple[object, ...]], spec: TableSpec) -> bytes:
+    """One Snappy Parquet file of result rows (table columns first, partitions last)."""
+    arrays = {
+        c.name: pa.array([r[i] for r in rows], _ARROW_TYPES[c.type])
+        for i, c in enumerate(spec.columns)
+    }
+    table = pa.table(arrays)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="snappy", use_deprecated_int96_timestamps=True)
+    return buffer.getvalue()
 
 
 def append_results(spark: SparkSession, layout: LakeLayout, validation: StorableValidation) -> str:
     """Append one row per expectation to the quality-results table; returns its path.
 
-    Jobs validate concurrently, and Spark's appends to one folder share a ``_temporary``
-    directory that the first commit deletes. So each validation writes to a staging folder
-    of its own (hidden from readers by the leading ``_``) and its files are then moved into
-    the table's partition folders."""
+    A validation's rows are a few dozen: one Parquet file per partition, built in Python
+    (a Spark job would cost half a second per gate) and written under a name of its own,
+    so concurrent validations never touch each other's files. Each file is written to a
+    staging name readers skip (leading ``_``) and renamed into place: a reader sees a whole
+    file or none."""
     spec = quality_results_table()
     path = layout.table(spec)
-    staging = f"{path}/_staging/{validation.run_id}-{validation.table}-{uuid.uuid4().hex[:8]}"
-    df = spark.createDataFrame(list(validation.result_rows()), schema=spark_schema(spec))
-    (
-        df.coalesce(1)  # a handful of rows: one small file per validation
-        .write.mode("errorifexists")
-        .option("compression", "snappy")
-        .partitionBy(*[c.name for c in spec.partitions])
-        .parquet(staging)
-    )
-    _move_data_files(spark, staging, path)
+    rows = list(validation.result_rows())
+    width = len(spec.columns)
+    for values in dict.fromkeys(r[width:] for r in rows):
+        part = [r for r in rows if r[width:] == values]
+        folder = "/".join(f"{p.name}={v}" for p, v in zip(spec.partitions, values, strict=True))
+        name = f"part-{validation.run_id}-{uuid.uuid4().hex}.snappy.parquet"
+        staging = f"{path}/_staging/{name}"
+        write_bytes(spark, staging, results_file(part, spec))
+        _move(spark, staging, f"{path}/{folder}/{name}")
     return path
 
 
-def _move_data_files(spark: SparkSession, source: str, target: str) -> None:
-    """Move every Parquet file under ``source`` to the same relative folder under
-    ``target``, then remove ``source``."""
-    jvm, jsc = spark.sparkContext._jvm, spark.sparkContext._jsc
-    assert jvm is not None and jsc is not None
-    hadoop_path = jvm.org.apache.hadoop.fs.Path
-    root = hadoop_path(source)
-    fs = root.getFileSystem(jsc.hadoopConfiguration())
-    prefix = fs.makeQualified(root).toString().rstrip("/") + "/"
-    files = fs.listFiles(root, True)
-    while files.hasNext():
-        status = files.next()
-        name = status.getPath().toString()
-        if not name.endswith(".parquet"):
-            continue
-        destination = hadoop_path(f"{target}/{name[len(prefix) :]}")
-        fs.mkdirs(destination.getParent())
-        if not fs.rename(status.getPath(), destination):
-            raise StorageError(
-                name, f"could not move it into the quality-results table at {target}"
-            )
-    fs.delete(root, True)
+def _move(spark: SparkSession, source: str, target: str) -> None:
+    fs, src = _hadoop(spark, source)
+    _, dst = _hadoop(spark, target)
+    fs.mkdirs(dst.getParent())
+    if not fs.rename(src, dst):
+        raise StorageError(source, f"could not move it into the quality-results table at {target}")
 
 
 def store_validation(
