@@ -184,14 +184,14 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
             path = ctx.layout.table(o.table)
             _write(spark, ctx, o, present[id(o)])
             # Counted from the table (Parquet keeps no commit metrics): this run's rows.
-            landed = tables.rows_from_run(spark, path, o.table, run_info.run_id)
+            landed, held = tables.rows_from_run(spark, path, o.table, run_info.run_id)
             balance(
                 f"{STAGE} {c.name}.{o.table.name}",
                 Count("groups aggregated", groups[o.table.name]),
                 [Count("rows the table holds from this run", landed)],
             )
             written += landed
-            in_tables += tables.row_count(spark, path, o.table)
+            in_tables += held
         done.update(tables=len(shaped), rows=written)
     for df in [*(o.rows for o in outputs), *(o.rows for o in shaped)]:
         df.unpersist()
