@@ -110,7 +110,7 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def show(df: DataFrame, limit: int) -> str:
     """The first ``limit`` rows as a table (a bounded collect: this is output)."""
-    rows = df.limit(limit + 1).collect()
+    rows = df.limit(limit + 1).collect()  # bounded: the query's row limit
     text = format_table(df.columns, [tuple(r) for r in rows[:limit]])
     more = f"(first {limit} rows shown)" if len(rows) > limit else f"({len(rows)} rows)"
     return f"{text}\n{more}"

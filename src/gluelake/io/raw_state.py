@@ -55,7 +55,7 @@ def load(spark: SparkSession, layout: LakeLayout, table: TableSpec) -> RawFileSt
     rows = (
         tables.read_table(spark, path, table)
         .select(FILE_PATH, FILE_SIZE, FILE_MODIFIED, FILE_SHA256, DUPLICATE_OF)
-        .collect()
+        .collect()  # bounded: one row per raw file ever taken in
     )
     return RawFileState(
         seen=frozenset((r[FILE_PATH], int(r[FILE_SIZE]), int(r[FILE_MODIFIED])) for r in rows),

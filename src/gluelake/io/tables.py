@@ -107,7 +107,7 @@ def table_properties(spark: SparkSession, path: str) -> dict[str, str] | None:
     # SHOW TBLPROPERTIES reads the log's metadata only (tens of ms); DESCRIBE DETAIL, which
     # DeltaTable.detail runs, also sizes every data file (a second or more per call).
     # Its rows include Delta's protocol entries (delta.minReaderVersion, ...) too.
-    rows = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
+    rows = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()  # metadata rows
     return {str(r[0]): str(r[1]) for r in rows}
 
 
@@ -124,7 +124,8 @@ def table_schema(spark: SparkSession, path: str) -> tuple[dict[str, str], list[s
 def _partition_columns(spark: SparkSession, path: str) -> list[str]:
     """From DESCRIBE TABLE (metadata only, unlike DESCRIBE DETAIL): the names listed after
     its ``# Partition Information`` and ``# col_name`` header rows, if any."""
-    names = [str(r[0]) for r in spark.sql(f"DESCRIBE TABLE delta.`{path}`").collect()]
+    described = spark.sql(f"DESCRIBE TABLE delta.`{path}`").collect()  # metadata rows
+    names = [str(r[0]) for r in described]
     if "# Partition Information" not in names:
         return []
     listed = names[names.index("# Partition Information") + 1 :]

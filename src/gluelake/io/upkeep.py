@@ -52,7 +52,7 @@ def vacuum(spark: SparkSession, path: str, *, hours: int, force: bool = False) -
     spark.conf.set(_LISTING_PARALLELISM, str(spark.sparkContext.defaultParallelism))
     spark.conf.set(_RETENTION_CHECK, "false" if force else "true")
     try:
-        spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS").collect()
+        spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS").collect()  # runs it; one row
     finally:
         spark.conf.set(_RETENTION_CHECK, "true")
         spark.conf.set(_LISTING_PARALLELISM, str(listing))

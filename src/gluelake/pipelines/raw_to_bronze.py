@@ -94,7 +94,8 @@ def run(spark: SparkSession, ctx: StageContext) -> StageResult:
         if counts["parsed"] > 0 and counts[f"missing_{i}"] == counts["parsed"]
     ]
     if suspects:
-        present = {r["name"] for r in source.transform(field_names).collect()}
+        names = source.transform(field_names).collect()  # bounded: distinct field names
+        present = {r["name"] for r in names}
         missing = [name for name in suspects if name not in present]
         if present and missing:
             raise SourceError(

@@ -65,7 +65,7 @@ def _touched(
         return set()
     if not columns:  # no time columns: any change touches the one whole table
         return set() if changed.isEmpty() else {()}
-    rows = changed.select(*columns).distinct().collect()
+    rows = changed.select(*columns).distinct().collect()  # bounded: distinct partitions
     return {tuple((n, r[n]) for n in columns) for r in rows}
 
 
@@ -226,7 +226,8 @@ def _present(o: Output) -> set[Partition]:
     if o.partitions is None:
         return set()
     names = [p.name for p in o.table.partitions]
-    return {tuple((n, r[n]) for n in names) for r in o.rows.select(*names).distinct().collect()}
+    rows = o.rows.select(*names).distinct().collect()  # bounded: distinct partitions
+    return {tuple((n, r[n]) for n in names) for r in rows}
 
 
 def _write(spark: SparkSession, ctx: StageContext, o: Output, present: set[Partition]) -> None:

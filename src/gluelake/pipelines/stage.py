@@ -182,9 +182,8 @@ def reconcile(result: StageResult, *, source: str) -> StageResult:
 def record_reasons(ctx: StageContext, quarantined: DataFrame) -> None:
     """Count this run's quarantine rows by reason for the run record (one small action on
     the cached quarantine frame)."""
-    ctx.recorder.add_reasons(
-        {r["reason"]: int(r["rows"]) for r in quarantined.transform(reason_counts).collect()}
-    )
+    counts = quarantined.transform(reason_counts).collect()  # bounded: one row per reason
+    ctx.recorder.add_reasons({r["reason"]: int(r["rows"]) for r in counts})
 
 
 def pass_gate(ctx: StageContext, df: DataFrame, table: TableSpec) -> None:
