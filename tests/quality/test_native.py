@@ -11,17 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shell
 from conftest import NOW
 from pyspark.sql import DataFrame, SparkSession
 
 from gluelake.contracts import DatasetContract
 from gluelake.contracts.tables import zone_table
-from gluelake.quality import native
+from gluelake.errors import SuiteError
+from gluelake.paths import project_root
+from gluelake.quality import native, suites
 from gluelake.quality.engine import SuiteRunner
 from gluelake.quality.results import ExpectationOutcome
 from gluelake.quality.suites import SuiteFile
+from gluelake.spark_types import spark_schema
 
 SCHEMA = "id string, code string, n int, x double, ts timestamp, d date, a int, b int, grp string"
+ROOT = project_root()
 COLUMNS = ["id", "code", "n", "x", "ts", "d", "a", "b", "grp"]
 
 
@@ -168,3 +173,56 @@ def test_a_check_spark_rejects_goes_to_great_expectations(
     assert [o.success for o in outcomes] == [True, True, False]
     assert outcomes[2].error
     assert runner.gx_started
+
+
+def test_a_suite_the_gate_evaluates_natively_loads_in_great_expectations(
+    spark: SparkSession,
+) -> None:
+    """What ``understood`` accepts without asking GX, GX accepts too."""
+    schema = spark.createDataFrame(GOOD, SCHEMA).schema
+    doc = {"name": "bronze.x", "meta": {"a": 1}, "notes": "n", "expectations": SUITE}
+    assert native.understood(doc, schema)
+    suites._gx_load(doc, "suite.json")  # raises SuiteError if GX refuses any of it
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["expectations"][0]["kwargs"].update(colum="id"),
+        lambda d: d["expectations"][0].update(severity_level="critical"),
+        lambda d: d.update(owner="me"),
+        lambda d: d["expectations"][0].update(type="expect_column_values_to_be_nul"),
+    ],
+    ids=["kwarg", "expectation key", "suite key", "type"],
+)
+def test_anything_else_is_checked_by_great_expectations(
+    spark: SparkSession, readings: DatasetContract, change: Any
+) -> None:
+    doc = {"name": "bronze.readings", "expectations": [dict(e) for e in SUITE[:1]]}
+    doc["expectations"][0]["kwargs"] = {"column": "site"}
+    change(doc)
+    table = zone_table(readings, "bronze")
+    assert not native.understood(doc, spark_schema(table))
+    with pytest.raises(SuiteError, match="Great Expectations cannot load it"):
+        suites.parse_suite(json.dumps(doc), "suite.json", table, readings)
+
+
+def test_jobs_do_not_import_great_expectations_for_the_sample_suites() -> None:
+    """Loading every gate of the sample datasets (as each job does once its session is up)
+    needs no GX: its import takes seconds of CPU at the start of every job."""
+    code = (
+        "import sys\n"
+        "from gluelake.session import build_local_session\n"
+        "spark = build_local_session()\n"
+        "from gluelake.contracts import load_contracts\n"
+        "from gluelake.paths import default_schemas_dir\n"
+        "from gluelake.quality.factory import make_gate\n"
+        "contracts = load_contracts(default_schemas_dir())\n"
+        "for c in contracts.values():\n"
+        "    for zone, _ in c.zones:\n"
+        "        make_gate(c, zone, contracts=contracts)\n"
+        "print('great_expectations' in sys.modules)\n"
+    )
+    done = shell.run([ROOT / ".venv" / "bin" / "python", "-c", code])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

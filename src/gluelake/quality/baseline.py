@@ -12,7 +12,6 @@ from gluelake.columns import TIME_PARTS
 from gluelake.constraints import expectations as constraint_expectations
 from gluelake.contracts.model import Column, DatasetContract
 from gluelake.contracts.tables import TableSpec
-from gluelake.quality import gx_import
 from gluelake.quality.suites import READS_KEY, suite_name
 
 ORIGIN_KEY = "origin"
@@ -36,7 +35,6 @@ def _key(contract: DatasetContract, table: TableSpec) -> list[str]:
 
 def baseline_expectations(contract: DatasetContract, table: TableSpec) -> list[Any]:
     """GX expectation objects for ``table`` from the contract, in a stable order."""
-    gx_import.wait()
     import great_expectations.expectations as gx_expectations
 
     gxe: Any = gx_expectations  # GX's stubs do not export the expectation classes
@@ -72,7 +70,6 @@ def suite_document(
     reads: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The suite file's JSON object: the baseline, then hand-written expectations ``keep``."""
-    gx_import.wait()
     import great_expectations as gx
 
     suite = gx.ExpectationSuite(

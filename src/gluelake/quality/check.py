@@ -85,7 +85,9 @@ def check_project(schemas_dir: Path, suites_dir: Path) -> CheckReport:
             for table in gated_tables(contract, zone):
                 expected.add(suite_path(suites_dir, table).resolve())
                 try:
-                    suites.append(str(load_suite(suites_dir, table, contract, contracts).path))
+                    suites.append(
+                        str(load_suite(suites_dir, table, contract, contracts, thorough=True).path)
+                    )
                 except SuiteError as exc:
                     problems.append(Problem(exc.file, exc.problem))
                     suites.append(exc.file)

@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame
 from gluelake import logs
 from gluelake.constraints import NOW_PARAMETER
 from gluelake.errors import first_line
-from gluelake.quality import gx_import, native
+from gluelake.quality import native
 from gluelake.quality.masking import display_value
 from gluelake.quality.results import CRITICAL, ExpectationOutcome, Validation
 from gluelake.quality.suites import SuiteFile, gx_suite_kwargs
@@ -40,7 +40,6 @@ class _Definition:
 
 
 def _summarized(kind: str, gx_class: type, kwargs: Mapping[str, Any]) -> bool:
-    gx_import.wait()
     from great_expectations.expectations.expectation import (
         ColumnMapExpectation,
         ColumnPairMapExpectation,
@@ -85,7 +84,6 @@ class SuiteRunner:
     def _context(self) -> Any:
         """GX's context and batch definition, built on first use."""
         if self._batch is None:
-            gx_import.wait()
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
     DataType,
@@ -244,6 +244,44 @@ def _query(df: DataFrame, query: str, view: str) -> int:
         return 0 if df.sparkSession.sql(query.replace("{batch}", view)).isEmpty() else 1
     finally:
         df.sparkSession.catalog.dropTempView(view)
+
+
+_SUITE_KEYS = frozenset({"name", "meta", "notes", "expectations", "id"})
+_EXPECTATION_KEYS = frozenset({"type", "kwargs", "meta", "severity", "description", "id", "notes"})
+_OPTIONAL_TEXT = ("name", "description", "id")
+
+
+def _plain(doc: Mapping[str, Any], keys: frozenset[str]) -> bool:
+    """Only keys GX's models take, each of the JSON type they take."""
+    return (
+        set(doc) <= keys
+        and isinstance(doc.get("meta") or {}, Mapping)
+        and all(isinstance(doc.get(k) or "", str) for k in _OPTIONAL_TEXT)
+        and isinstance(doc.get("notes") or "", str | list)
+    )
+
+
+def understood(doc: Mapping[str, Any], schema: StructType) -> bool:
+    """Whether a suite document holds only expectations this module evaluates, with options
+    of the types it checks. Such a suite loads in GX (``tests/quality/test_native.py`` loads
+    every kind), so a job need not import GX (seconds) to check it; anything else is
+    checked by GX itself. Without an active Spark session (the compiled checks are Spark
+    columns) the answer is False: GX checks it."""
+    expectations = doc.get("expectations")
+    if SparkSession.getActiveSession() is None:
+        return False
+    if not _plain(doc, _SUITE_KEYS) or not isinstance(expectations, list):
+        return False
+    now = datetime.now().astimezone()
+    for expectation in expectations:
+        if not isinstance(expectation, Mapping) or not _plain(expectation, _EXPECTATION_KEYS):
+            return False
+        query = queries([expectation])
+        if not query and compile_expectation(expectation, schema, now) is None:
+            return False
+        if query and "{batch}" not in query[0]:
+            return False
+    return True
 
 
 def compile_suite(

@@ -22,7 +22,6 @@ from gluelake.io.layout import LakeLayout
 from gluelake.paths import default_schemas_dir
 from gluelake.pipelines import bronze_to_silver, raw_to_bronze, silver_to_gold
 from gluelake.pipelines.stage import StageContext, StageResult
-from gluelake.quality import gx_import
 from gluelake.quality.factory import make_gate
 from gluelake.run import RunInfo
 from gluelake.runs.record import RunRecorder, Status, build_record
@@ -251,7 +250,6 @@ def _main(stage: str, job_version: str, argv: Sequence[str]) -> int:
     logs.configure()
     try:
         args = parse_job_args(stage, argv)
-        gx_import.import_in_background()  # while the session starts
         on_glue = running_on_glue(argv)
         spark = glue_session() if on_glue else build_local_session()
         job = (
