@@ -147,10 +147,20 @@ def spark_lit() -> Any:
         _e("expect_column_values_to_be_in_set", column="code", value_set=["a", 1]),
         _e("expect_column_values_to_be_between", column="code", min_value=0),
         _e("expect_column_values_to_be_between", column="ts", min_value="2020-01-01"),
+        _e("expect_column_values_to_be_between", column="x", min_value=0, strict_min="yes"),
         _e("expect_column_value_lengths_to_be_between", column="id", min_value=1),
         _e("unexpected_rows_expectation", unexpected_rows_query="SELECT '{x}' FROM {batch}"),
     ],
-    ids=["row_condition", "mostly", "mixed set", "string range", "text date", "other", "brace"],
+    ids=[
+        "row_condition",
+        "mostly",
+        "mixed set",
+        "string range",
+        "text date",
+        "text flag",
+        "other",
+        "brace",
+    ],
 )
 def test_what_is_not_compiled_is_left_to_great_expectations(
     spark: SparkSession, expectation: dict[str, Any]

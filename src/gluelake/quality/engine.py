@@ -1,7 +1,7 @@
 """Runs suites on the stage's cached DataFrame: natively in Spark where ``native`` can, with
-Great Expectations for the rest and for the details of failures. GX is imported only here,
-lazily (its import takes seconds), in ephemeral mode: no project folder, nothing written by
-GX itself."""
+Great Expectations for the rest and for the details of failures. GX validations run only
+here, imported lazily (the import takes seconds), in ephemeral mode: no project folder,
+nothing written by GX itself."""
 
 from __future__ import annotations
 

@@ -92,7 +92,14 @@ def _bound(value: Any, temporal: bool, now: datetime) -> tuple[bool, Any]:
     return _number(value), value
 
 
+def _flags(kw: Kwargs, *names: str) -> bool:
+    """Whether each of these options is absent or a boolean (GX takes nothing else)."""
+    return all(isinstance(kw.get(n, False), bool) for n in names)
+
+
 def _between(kw: Kwargs, schema: Schema, now: datetime) -> Column | None:
+    if not _flags(kw, "strict_min", "strict_max"):
+        return None
     name = kw.get("column")
     temporal = isinstance(schema.get(name) if isinstance(name, str) else None, _TEMPORAL)
     col = _column(name, schema, *(_TEMPORAL if temporal else (NumericType,)))
@@ -162,6 +169,8 @@ _PAIR_IGNORE_ROW: dict[str, Callable[[Column, Column], Column]] = {
 def _a_greater_than_b(kw: Kwargs, schema: Schema, now: datetime) -> Column | None:
     names = kw.get("column_A"), kw.get("column_B")
     keep = _PAIR_IGNORE_ROW.get(kw.get("ignore_row_if", "both_values_are_missing"))
+    if not _flags(kw, "or_equal"):
+        return None
     for family in ((NumericType,), _TEMPORAL):
         a, b = (_column(n, schema, *family) for n in names)
         if a is not None and b is not None and keep is not None:
@@ -171,6 +180,8 @@ def _a_greater_than_b(kw: Kwargs, schema: Schema, now: datetime) -> Column | Non
 
 
 def _row_count(kw: Kwargs, schema: Schema, now: datetime) -> Column | None:
+    if not _flags(kw, "strict_min", "strict_max"):
+        return None
     (ok_low, low), (ok_high, high) = (_bound(kw.get(k), False, now) for k in _BOUNDS)
     if not (ok_low and ok_high):
         return None
