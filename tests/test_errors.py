@@ -54,24 +54,21 @@ def test_an_unknown_pii_policy_is_a_config_error_listing_the_known_ones(contract
 
 
 def test_a_results_file_that_cannot_be_moved_is_a_storage_error():
-    from gluelake.io.quality_store import _move_data_files
+    from gluelake.io.quality_store import _move
 
     spark = mock.MagicMock()
     fs = spark.sparkContext._jvm.org.apache.hadoop.fs.Path.return_value.getFileSystem.return_value
-    fs.makeQualified.return_value.toString.return_value = "file:/lake/_staging/run-1"
-    status = mock.MagicMock()
-    status.getPath.return_value.toString.return_value = "file:/lake/_staging/run-1/part-0.parquet"
-    files = fs.listFiles.return_value
-    files.hasNext.side_effect = [True, False]
-    files.next.return_value = status
     fs.rename.return_value = False
+    staged = "file:/lake/results/_staging/part-0.parquet"
     with pytest.raises(StorageError) as caught:
-        _move_data_files(spark, "file:/lake/_staging/run-1", "file:/lake/results")
-    assert caught.value.location == "file:/lake/_staging/run-1/part-0.parquet"
+        _move(
+            spark, staged, "file:/lake/results/dataset=x/part-0.parquet", table="file:/lake/results"
+        )
+    assert caught.value.location == staged
     assert "could not move it into the quality-results table at file:/lake/results" in str(
         caught.value
     )
-    fs.delete.assert_not_called()  # the staged files stay for a retry
+    fs.delete.assert_not_called()  # the staged file stays for a retry
 
 
 def test_find_contract_names_the_folder_and_the_known_datasets(contracts):

@@ -114,16 +114,18 @@ def append_results(spark: SparkSession, layout: LakeLayout, validation: Storable
         name = f"part-{validation.run_id}-{uuid.uuid4().hex}.snappy.parquet"
         staging = f"{path}/_staging/{name}"
         write_bytes(spark, staging, results_file(part, spec))
-        _move(spark, staging, f"{path}/{folder}/{name}")
+        _move(spark, staging, f"{path}/{folder}/{name}", table=path)
     return path
 
 
-def _move(spark: SparkSession, source: str, target: str) -> None:
+def _move(spark: SparkSession, source: str, target: str, *, table: str) -> None:
+    """Rename ``source`` to ``target``; a StorageError names both ends when it cannot (the
+    staged file stays for a retry)."""
     fs, src = _hadoop(spark, source)
     _, dst = _hadoop(spark, target)
     fs.mkdirs(dst.getParent())
     if not fs.rename(src, dst):
-        raise StorageError(source, f"could not move it into the quality-results table at {target}")
+        raise StorageError(source, f"could not move it into the quality-results table at {table}")
 
 
 def store_validation(
