@@ -26,9 +26,7 @@ MAX_SAMPLES = 5
 # Enough raw samples to find a few distinct values; GX collects them with one limit() each.
 _RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 20}
 _COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
-_ROW_COUNT = "expect_table_row_count_to_be_between"
-_QUERY = "unexpected_rows_expectation"
-_COLUMN_SET = "expect_table_columns_to_match_set"
+_ROW_COUNT, _QUERY, _COLUMN_SET = native.ROW_COUNT, native.QUERY, native.COLUMN_SET
 log = logs.get_logger(__name__)
 
 

@@ -33,6 +33,10 @@ from pyspark.sql.types import (
 from gluelake.constraints import NOW_PARAMETER
 
 ROWS = "rows"
+# Expectation types the engine treats specially too (defined here, used there).
+ROW_COUNT = "expect_table_row_count_to_be_between"
+COLUMN_SET = "expect_table_columns_to_match_set"
+QUERY = "unexpected_rows_expectation"
 VIEW = "gluelake_batch"  # temp views of the batch a query reads, made unique per run
 Kwargs = Mapping[str, Any]  # an expectation's kwargs
 Schema = Mapping[str, DataType]  # the batch's column types by name
@@ -224,11 +228,11 @@ _COMPILERS: dict[str, tuple[_Compiler, frozenset[str]]] = {
         _a_greater_than_b,
         frozenset({"column_A", "column_B", "or_equal", "ignore_row_if"}),
     ),
-    "expect_table_row_count_to_be_between": (
+    ROW_COUNT: (
         _row_count,
         frozenset({*_BOUNDS, "strict_min", "strict_max"}),
     ),
-    "expect_table_columns_to_match_set": (_column_set, frozenset({"column_set", "exact_match"})),
+    COLUMN_SET: (_column_set, frozenset({"column_set", "exact_match"})),
 }
 
 
@@ -315,7 +319,7 @@ def queries(expectations: Sequence[Mapping[str, Any]]) -> dict[int, str]:
         kwargs = expectation.get("kwargs") or {}
         query = kwargs.get("unexpected_rows_query") if isinstance(kwargs, Mapping) else None
         if (
-            expectation.get("type") == "unexpected_rows_expectation"
+            expectation.get("type") == QUERY
             and set(kwargs) == {"unexpected_rows_query"}
             and isinstance(query, str)
             and "{" not in query.replace("{batch}", "")
