@@ -237,3 +237,49 @@ def test_table_metadata_is_read_from_the_log(spark, tmp_path):
     assert delta_version(spark, plain) == (before or 0) + 1
     assert (table_properties(spark, plain) or {})["gluelake.test"] == "1"
     assert table_properties(spark, str(tmp_path / "none")) is None
+
+
+def test_ensure_table_creates_an_empty_table_with_its_properties_in_one_commit(spark, tmp_path):
+    from pyspark.sql import types as T
+
+    from gluelake.io.tables import (
+        CHANGE_FEED_PROPERTY,
+        ensure_table,
+        table_properties,
+        table_schema,
+    )
+
+    path = str(tmp_path / "q")
+    parted = TableSpec(
+        name="q", zone="bronze", dataset="d", format="delta", path="bronze/q",
+        columns=(ColumnSpec("k", "string"),), partitions=(ColumnSpec("v", "int"),),
+    )  # fmt: skip
+    schema = T.StructType(
+        [T.StructField("k", T.StringType(), False), T.StructField("v", T.IntegerType(), False)]
+    )
+    assert ensure_table(spark, schema, path=path, table=parted, properties={"gluelake.t": "1"})
+    assert delta_version(spark, path) == 0
+    assert table_schema(spark, path) == ({"k": "string", "v": "int"}, ["v"])
+    props = table_properties(spark, path) or {}
+    assert (props["gluelake.t"], props[CHANGE_FEED_PROPERTY]) == ("1", "true")
+    assert spark.read.format("delta").load(path).count() == 0
+    # Nullable as a written table's columns: a null is not refused by a NOT NULL constraint.
+    spark.createDataFrame([(None, None)], "k string, v int").write.format("delta").mode(
+        "append"
+    ).save(path)
+    assert not ensure_table(spark, schema, path=path, table=parted, properties={"gluelake.t": "2"})
+    assert delta_version(spark, path) == 1  # it existed: nothing committed
+    assert (table_properties(spark, path) or {})["gluelake.t"] == "1"
+
+
+def test_a_write_tells_the_table_size_only_when_it_wrote_the_whole_table(spark, tmp_path):
+    from gluelake.io.tables import replace_contents
+
+    path = str(tmp_path / "t")
+    batch = [("a", datetime(2025, 1, 1), 1), ("b", datetime(2025, 1, 2), 2)]
+    assert upsert(spark, path, batch).table_rows == 2  # created the table
+    merged = upsert(spark, path, [("c", datetime(2025, 1, 1), 3)])
+    assert (merged.inserted, merged.table_rows) == (1, None)  # a MERGE: count the table
+    df = spark.createDataFrame([("z", datetime(2025, 1, 1), 9)], SCHEMA)
+    assert replace_contents(spark, df, path=path, table=SPEC).table_rows == 1
+    assert spark.read.format("delta").load(path).count() == 1

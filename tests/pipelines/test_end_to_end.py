@@ -143,6 +143,25 @@ def test_results_name_the_published_set_apart_from_this_runs_writes(spark, lake)
     assert "rows_written" not in fields
 
 
+def test_a_stage_without_quarantined_rows_only_creates_its_quarantine_table(spark, lake):
+    """Nothing to add is not written: the empty table is created with its properties in
+    one metadata commit, and no later commit touches it."""
+    from delta.tables import DeltaTable
+
+    from gluelake.io.tables import CHANGE_FEED_PROPERTY, table_properties
+    from gluelake.pipelines.stage import CONTRACT_VERSION_PROPERTY, SCHEMA_PROPERTY
+
+    root, results = lake
+    assert results[("raw_to_bronze", "emission_factors")].quarantined == 0
+    path = str(root / "bronze/_quarantine/emission_factors")
+    history = DeltaTable.forPath(spark, path).history().select("version", "operation")
+    assert [tuple(r) for r in history.collect()] == [(0, "CREATE TABLE")]
+    props = table_properties(spark, path) or {}
+    assert props[CHANGE_FEED_PROPERTY] == "true"
+    assert {CONTRACT_VERSION_PROPERTY, SCHEMA_PROPERTY} <= set(props)
+    assert spark.read.format("delta").load(path).count() == 0
+
+
 def test_every_row_carries_lineage(spark, lake, contracts):
     root, _ = lake
     layout = LakeLayout.at(root)

@@ -15,6 +15,7 @@ from delta.tables import DeltaTable
 from pyspark.errors import AnalysisException
 from pyspark.sql import Column, DataFrame, DataFrameWriter, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from gluelake import logs
 from gluelake.columns import MERGE_DELETE, RUN_ID
@@ -73,6 +74,9 @@ class WriteMetrics:
     updated: int
     deleted: int = 0
     source_rows: int | None = None  # rows the write received, as Delta counted them
+    # Rows the table holds after the write, when the write alone tells (it created the
+    # table or replaced its contents); None: only counting the table tells.
+    table_rows: int | None = None
 
 
 # Every Delta table records its row changes from its first version on, so the stage after it
@@ -263,19 +267,24 @@ class MergePolicy:
         )
 
 
-def _metrics_since(spark: SparkSession, path: str, before: int | None) -> WriteMetrics:
+def _metrics_since(
+    spark: SparkSession, path: str, before: int | None, *, whole: bool = False
+) -> WriteMetrics:
     """What the commit after ``before`` did; nothing when nothing was committed (Delta
-    skips the commit of a MERGE that changes nothing)."""
+    skips the commit of a MERGE that changes nothing). ``whole``: the commit wrote the
+    table's entire contents (so did one that created it)."""
     row = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first()
     if row is None or (before is not None and int(row["version"]) == before):
         return WriteMetrics(inserted=0, updated=0)
     metrics = row["operationMetrics"] or {}
     source = metrics.get("numSourceRows", metrics.get("numOutputRows"))
+    inserted = int(metrics.get("numTargetRowsInserted", metrics.get("numOutputRows", 0)))
     return WriteMetrics(
-        inserted=int(metrics.get("numTargetRowsInserted", metrics.get("numOutputRows", 0))),
+        inserted=inserted,
         updated=int(metrics.get("numTargetRowsUpdated", 0)),
         deleted=int(metrics.get("numTargetRowsDeleted", 0)),
         source_rows=None if source is None else int(source),
+        table_rows=inserted if whole or before is None else None,
     )
 
 
@@ -386,7 +395,34 @@ def replace_contents(
         .partitionBy(*[p.name for p in table.partitions])
         .save(path)
     )
-    return _metrics_since(spark, path, before)
+    return _metrics_since(spark, path, before, whole=True)
+
+
+def ensure_table(
+    spark: SparkSession,
+    schema: T.StructType,
+    *,
+    path: str,
+    table: TableSpec,
+    properties: Mapping[str, str],
+) -> bool:
+    """Create an empty Delta table of ``schema`` with ``properties`` (its change data feed
+    on) unless one exists: one metadata commit, no Spark job. Returns whether it created."""
+    if delta_exists(spark, path):
+        return False
+    # Nullable as a DataFrame write would leave them: NOT NULL would be a table constraint.
+    nullable = T.StructType([T.StructField(f.name, f.dataType, True) for f in schema.fields])
+    builder = (
+        DeltaTable.createIfNotExists(spark)
+        .location(path)
+        .addColumns(nullable)
+        .partitionedBy(*[p.name for p in table.partitions])
+        .property(CHANGE_FEED_PROPERTY, "true")
+    )
+    for key, value in properties.items():
+        builder = builder.property(key, value)
+    builder.execute()
+    return True
 
 
 def insert_new(spark: SparkSession, df: DataFrame, *, path: str, key: str) -> WriteMetrics:

@@ -231,6 +231,16 @@ def publish_upsert(
         logs.event(log, "gate.skipped", table=table.name, reason="no rows to write")
     else:
         pass_gate(ctx, df, table)
+    # The properties both tables record (a table created before change data feeds were
+    # used starts recording now).
+    wanted = {
+        ctx.layout.table(spec): {
+            **contract_pins(ctx, spec),
+            tables.CHANGE_FEED_PROPERTY: "true",
+            **(pins or {}),
+        }
+        for spec in (table, q_table)
+    }
     with logs.step(log, "write", dataset=ctx.contract.name, zone=table.zone) as done:
         # Each write retries when another writer committed first (tables.with_retries).
         # A history (SCD2) table is never rebuilt: its closed versions exist nowhere else.
@@ -257,20 +267,27 @@ def publish_upsert(
                 lambda: _merge(spark, df, path=path, table=table, policy=policy, scope=scope),
                 table=table, path=path,
             )  # fmt: skip
-            q_metrics = tables.with_retries(
-                lambda: tables.insert_new(spark, q_df, path=q_path, key=RECORD_ID),
-                table=q_table, path=q_path,
-            )  # fmt: skip
+            if result.quarantined == 0:
+                # Counted: nothing to add. The table need only exist (created empty, with
+                # its properties, in one metadata commit).
+                tables.with_retries(
+                    partial(
+                        tables.ensure_table, spark, q_df.schema, path=q_path, table=q_table,
+                        properties=wanted[q_path],
+                    ),
+                    table=q_table, path=q_path,
+                )  # fmt: skip
+                q_metrics = tables.WriteMetrics(inserted=0, updated=0)
+            else:
+                q_metrics = tables.with_retries(
+                    lambda: tables.insert_new(spark, q_df, path=q_path, key=RECORD_ID),
+                    table=q_table, path=q_path,
+                )  # fmt: skip
         for target, spec in ((path, table), (q_path, q_table)):
-            # A table created before change data feeds were used starts recording now.
-            wanted = {
-                **contract_pins(ctx, spec),
-                tables.CHANGE_FEED_PROPERTY: "true",
-                **(pins or {}),
-            }
             tables.with_retries(
-                partial(tables.pin_properties, spark, target, wanted), table=spec, path=target
-            )
+                partial(tables.pin_properties, spark, target, wanted[target]),
+                table=spec, path=target,
+            )  # fmt: skip
         done.update(
             inserted=metrics.inserted,
             updated=metrics.updated,
@@ -292,7 +309,11 @@ def publish_upsert(
         deleted=metrics.deleted,
         # A matched row the MERGE's condition left alone (older, or no column changed).
         unchanged=result.accepted - metrics.inserted - metrics.updated,
-        rows_in_table=tables.row_count(spark, ctx.layout.table(table), table),
+        rows_in_table=(
+            metrics.table_rows
+            if metrics.table_rows is not None
+            else tables.row_count(spark, path, table)
+        ),
     )
 
 
