@@ -61,7 +61,7 @@ test: setup  ## lint, type-check, static contract/suite/DDL checks, then the tes
 	$(BIN)/gluelake check
 	$(BIN)/gluelake athena ddl --check
 	$(BIN)/gluelake athena lint --no-lake
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15  # the slowest, to keep the suite in budget
 
 # The same targets inside the project's Glue 5.1-parity image (docker/Dockerfile); the image
 # is rebuilt from the working tree first. Needs Docker with the compose plugin.
