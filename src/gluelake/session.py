@@ -33,6 +33,11 @@ SQL_SETTINGS: dict[str, str] = {
     # A JSON object with a repeated key must not fail the whole batch: the parsed map keeps
     # both entries, and enforcement quarantines the record as duplicate_key (transforms/enforce).
     "spark.sql.mapKeyDedupPolicy": "LAST_WIN",
+    # HotSpot does not compile a method over 8000 bytes of bytecode (HugeMethodLimit) and
+    # runs it interpreted, several times slower. Whole-stage code for a wide contract's
+    # checks passes that size; at this limit Spark generates it as smaller methods instead
+    # (the value Spark's documentation recommends on HotSpot).
+    "spark.sql.codegen.hugeMethodLimit": "8000",
 }
 DELTA_SETTINGS: dict[str, str] = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",

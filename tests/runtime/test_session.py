@@ -18,6 +18,7 @@ def test_session_settings_match_glue_expectations(spark):
         == "org.apache.spark.sql.delta.catalog.DeltaCatalog"
     )
     assert conf.get("spark.ui.enabled") == "false"
+    assert conf.get("spark.sql.codegen.hugeMethodLimit") == "8000"  # HotSpot's JIT limit
     assert spark.version == "3.5.6"
 
 

@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from pyspark.sql import functions as F
 from support import contract_doc, contract_from, raw_frame
 
-from gluelake.transforms.enforce import enforce_contract
+from gluelake.columns import RAW_FIELDS
+from gluelake.transforms.enforce import WHITESPACE, enforce_contract, field_text
 
 NOW = datetime(2026, 1, 10, tzinfo=UTC)
 
@@ -186,6 +188,22 @@ def test_one_whitespace_rule_for_every_column_so_keys_cannot_split(spark):
     assert rows[2]["notes"] == "a  b"  # inner whitespace is data
     assert rows[3]["_reasons"] == ["required_missing:activity_id"]
     assert rows[3]["notes"] is None  # blank is missing for every type
+
+
+def test_values_with_visible_ends_skip_trimming_and_the_rest_trim_as_btrim_does(spark):
+    """field_text leaves values with visible ASCII ends alone and trims the others: each
+    listed character alone at either end, non-ASCII and one-character values come out as
+    btrim with the whole list makes them."""
+    values = [f"{w}a" for w in WHITESPACE] + [f"a{w}" for w in WHITESPACE]
+    values += ["é", "aé", "éa", "!", "~", "a", "\x7fa\x7f", "a b", "{x}", "", None]
+    df = spark.createDataFrame([(v,) for v in values], "v string").select(
+        F.create_map(F.lit("k"), F.col("v")).alias(RAW_FIELDS), "v"
+    )
+    rows = df.select(
+        field_text("k").alias("fast"), F.btrim("v", F.lit(WHITESPACE)).alias("btrim")
+    ).collect()
+    assert [r["fast"] for r in rows] == [r["btrim"] or None for r in rows]
+    assert rows[0]["fast"] == "a" and rows[len(WHITESPACE)]["fast"] == "a"
 
 
 def test_duplicate_keys_and_invalid_utf8_are_quarantined_with_a_reason(spark):
