@@ -125,11 +125,49 @@ def test_as_of_takes_the_version_valid_at_the_event_time(spark, currency, day, r
     facts = spark.createDataFrame([("f1", currency, day)], "id string, currency string, day date")
     rows = (
         facts.transform(start_reasons)
-        .transform(as_of, reference=rates, step=RATE, keys=["id"], broadcast=None)
+        .transform(as_of, reference=rates, step=RATE, broadcast=None)
         .collect()
     )
     assert len(rows) == 1
     assert (rows[0]["rate"], rows[0]["_reasons"]) == (rate, reasons)
+
+
+def test_as_of_open_versions_and_events_without_a_time(spark):
+    """A version open at both ends is valid at every time, and the only kind an event
+    without a time matches; overlapping it is ambiguous (with how many matched). Rows are
+    never fanned out or dropped, even two with the same id."""
+    rates = spark.createDataFrame(
+        [("AUD", Decimal("2.00"), None, None),
+         ("AUD", Decimal("3.00"), date(2024, 1, 1), date(2024, 2, 1)),
+         ("NZD", Decimal("4.00"), None, None),
+         ("SEK", Decimal("5.00"), date(2024, 1, 1), None)],
+        "currency string, rate decimal(8,2), valid_from date, valid_to date",
+    )  # fmt: skip
+    facts = spark.createDataFrame(
+        [("f1", "AUD", None), ("f2", "AUD", date(2024, 1, 15)), ("f3", "AUD", date(2024, 3, 1)),
+         ("f3", "AUD", date(2024, 3, 1)), ("f4", "NZD", None), ("f5", "NZD", date(1900, 1, 1)),
+         ("f6", "SEK", None), ("f7", None, date(2024, 3, 1)), ("f8", "SEK", date(2024, 1, 1))],
+        "id string, currency string, day date",
+    )  # fmt: skip
+    rows = (
+        facts.transform(start_reasons)
+        .transform(as_of, reference=rates, step=RATE, broadcast=None)
+        .orderBy("id")
+        .collect()
+    )
+    got = [(r["id"], r["rate"], r["_reasons"]) for r in rows]
+    assert got == [
+        ("f1", Decimal("2.00"), []),
+        ("f2", None, ["ambiguous:rate"]),
+        ("f3", Decimal("2.00"), []),
+        ("f3", Decimal("2.00"), []),
+        ("f4", Decimal("4.00"), []),
+        ("f5", Decimal("4.00"), []),
+        ("f6", None, ["missing:rate"]),
+        ("f7", None, ["missing:rate"]),
+        ("f8", Decimal("5.00"), []),
+    ]
+    assert rows[1]["_messages"][0].startswith("rate: 2 rates rows match currency='AUD'")
 
 
 def test_dependants_are_the_rows_a_changed_reference_row_covers(spark):
@@ -186,7 +224,6 @@ def enrich(spark, contracts, activities):
             as_of,
             reference=spark.createDataFrame(FACTORS, FACTOR_SCHEMA),
             step=s,
-            keys=["id"],
             broadcast=None,
         )
     out = out.transform(add_derived, columns=c.derived).transform(apply_rules, rules=c.rules)

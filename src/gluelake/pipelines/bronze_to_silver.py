@@ -81,10 +81,7 @@ def _join(
         if step.kind == "lookup":
             out = out.transform(lookup, reference=reference, step=step, broadcast=broadcast)
         else:
-            out = out.transform(
-                as_of, reference=reference, step=step, keys=ctx.contract.primary_key,
-                broadcast=broadcast,
-            )  # fmt: skip
+            out = out.transform(as_of, reference=reference, step=step, broadcast=broadcast)
     return out
 
 

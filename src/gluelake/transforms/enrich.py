@@ -20,9 +20,8 @@ from gluelake.transforms.quarantine import issues_found
 
 _N = "__matches"  # how many reference rows matched
 _ROW = "__ref"  # the matched reference row's selected columns
-_HIT = "__hit"
-_PICK = "__pick"
 _FROM, _TO = "__valid_from", "__valid_to"
+_START, _END, _UNTIMED = "__period_start", "__period_end", "__untimed"
 
 
 def _key(i: int) -> str:
@@ -146,38 +145,70 @@ def lookup(
     return _outcome(joined, step, None)
 
 
+def _periods(ref: DataFrame, keys: list[str]) -> DataFrame:
+    """The reference cut, per key, into the periods between consecutive bounds of its
+    versions (open ends included), each with how many versions are valid throughout it
+    (``_N``) and one of them (``_ROW``). Periods do not overlap, so an event time falls in
+    one at most; rows with ``_UNTIMED`` hold the versions open at both ends, which are the
+    ones an event without a time matches. Bounded by the reference's size, not the facts'."""
+    bound = F.explode(F.array(F.lit(None), F.col(_FROM), F.col(_TO)))  # null: an open end
+    starts = ref.select(*keys, bound.alias(_START)).distinct()
+    periods = starts.select(
+        *keys,
+        F.col(_START),
+        F.lead(_START)
+        .over(Window.partitionBy(*keys).orderBy(F.col(_START).asc_nulls_first()))
+        .alias(_END),
+        F.lit(False).alias(_UNTIMED),
+    ).unionByName(
+        ref.select(*keys)
+        .distinct()
+        .select(
+            *keys,
+            F.lit(None).cast(starts.schema[_START].dataType).alias(_START),
+            F.lit(None).cast(starts.schema[_START].dataType).alias(_END),
+            F.lit(True).alias(_UNTIMED),
+        )
+    )
+    # A version's bounds are among the cut points, so it covers a period whole or not at all.
+    covers = (F.col(_FROM).isNull() | (F.col(_FROM) <= F.col(_START))) & (
+        F.col(_TO).isNull() | (F.col(_TO) >= F.col(_END))
+    )
+    return (
+        periods.join(ref, keys)
+        .filter(covers)
+        .groupBy(*keys, _START, _END, _UNTIMED)
+        .agg(F.count(F.lit(1)).alias(_N), F.first(_ROW).alias(_ROW))
+    )
+
+
 def as_of(
     df: DataFrame,
     *,
     reference: DataFrame,
     step: JoinStep,
-    keys: Sequence[str],
     broadcast: bool | None,
 ) -> DataFrame:
     """The reference row valid at the step's event time: ``valid_from <= t < valid_to``,
-    either bound open when null. Rows are counted per ``keys`` (the dataset's primary
-    key): more than one valid version (overlapping versions) is ambiguous."""
+    either bound open when null. More than one valid version (overlapping versions) is
+    ambiguous. The reference is cut into periods first (see ``_periods``), so a row never
+    fans out and no window over the facts is needed."""
     assert step.event_time is not None  # filled in when the contract loads
+    keys = [_key(i) for i in range(len(step.on))]
     ref = _reference(reference, step).select(
         *[F.col(other).alias(_key(i)) for i, (_, other) in enumerate(step.on)],
         F.col(step.valid_from).alias(_FROM),
         F.col(step.valid_to).alias(_TO),
         _selected(step).alias(_ROW),
-        F.lit(True).alias(_HIT),
     )
     t = F.col(step.event_time)
-    on = (
-        _on(step)
-        & (F.col(_FROM).isNull() | (t >= F.col(_FROM)))
-        & (F.col(_TO).isNull() | (t < F.col(_TO)))
-    )
-    per_row = Window.partitionBy(*keys)
+    start, end = F.col(_START), F.col(_END)
+    within = (start.isNull() | (t >= start)) & (end.isNull() | (t < end))
+    on = _on(step) & F.when(F.col(_UNTIMED), t.isNull()).otherwise(t.isNotNull() & within)
     joined = (
-        df.join(_hinted(ref, broadcast), on, "left")
-        .withColumn(_N, F.count(_HIT).over(per_row))
-        .withColumn(_PICK, F.row_number().over(per_row.orderBy(F.col(_FROM).desc_nulls_last())))
-        .filter(F.col(_PICK) == 1)
-        .drop(_PICK, _HIT, _FROM, _TO, *[_key(i) for i in range(len(step.on))])
+        df.join(_hinted(_periods(ref, keys), broadcast), on, "left")
+        .withColumn(_N, F.coalesce(F.col(_N), F.lit(0)))
+        .drop(*keys, _START, _END, _UNTIMED)
     )
     return _outcome(joined, step, t)
 
