@@ -153,23 +153,17 @@ def _periods(ref: DataFrame, keys: list[str]) -> DataFrame:
     ones an event without a time matches. Bounded by the reference's size, not the facts'."""
     bound = F.explode(F.array(F.lit(None), F.col(_FROM), F.col(_TO)))  # null: an open end
     starts = ref.select(*keys, bound.alias(_START)).distinct()
-    periods = starts.select(
-        *keys,
-        F.col(_START),
-        F.lead(_START)
-        .over(Window.partitionBy(*keys).orderBy(F.col(_START).asc_nulls_first()))
-        .alias(_END),
-        F.lit(False).alias(_UNTIMED),
-    ).unionByName(
+    following = Window.partitionBy(*keys).orderBy(F.col(_START).asc_nulls_first())
+    timed = starts.select(
+        *keys, _START, F.lead(_START).over(following).alias(_END), F.lit(False).alias(_UNTIMED)
+    )
+    open_end = F.lit(None).cast(starts.schema[_START].dataType)
+    untimed = (
         ref.select(*keys)
         .distinct()
-        .select(
-            *keys,
-            F.lit(None).cast(starts.schema[_START].dataType).alias(_START),
-            F.lit(None).cast(starts.schema[_START].dataType).alias(_END),
-            F.lit(True).alias(_UNTIMED),
-        )
+        .select(*keys, open_end.alias(_START), open_end.alias(_END), F.lit(True).alias(_UNTIMED))
     )
+    periods = timed.unionByName(untimed)
     # A version's bounds are among the cut points, so it covers a period whole or not at all.
     covers = (F.col(_FROM).isNull() | (F.col(_FROM) <= F.col(_START))) & (
         F.col(_TO).isNull() | (F.col(_TO) >= F.col(_END))
