@@ -128,6 +128,16 @@ def _outcome(df: DataFrame, step: JoinStep, at: Column | None) -> DataFrame:
     return _append(df.withColumns(values), issues).drop(_N, _ROW)
 
 
+def _join_reduced(
+    df: DataFrame, reduced: DataFrame, on: Column, broadcast: bool | None
+) -> DataFrame:
+    """Left join to a reference reduced so that a row matches one of its rows at most:
+    keeps how many reference rows matched (``_N``, 0 without a match) and ``_ROW``."""
+    helpers = [c for c in reduced.columns if c not in (_N, _ROW)]
+    joined = df.join(_hinted(reduced, broadcast), on, "left")
+    return joined.withColumn(_N, F.coalesce(F.col(_N), F.lit(0))).drop(*helpers)
+
+
 def lookup(
     df: DataFrame, *, reference: DataFrame, step: JoinStep, broadcast: bool | None
 ) -> DataFrame:
@@ -138,11 +148,7 @@ def lookup(
     per_key = ref.groupBy(
         *[F.col(other).alias(_key(i)) for i, (_, other) in enumerate(step.on)]
     ).agg(F.count(F.lit(1)).alias(_N), F.first(_selected(step)).alias(_ROW))
-    joined = df.join(_hinted(per_key, broadcast), _on(step), "left")
-    joined = joined.withColumn(_N, F.coalesce(F.col(_N), F.lit(0))).drop(
-        *[_key(i) for i in range(len(step.on))]
-    )
-    return _outcome(joined, step, None)
+    return _outcome(_join_reduced(df, per_key, _on(step), broadcast), step, None)
 
 
 def _periods(ref: DataFrame, keys: list[str]) -> DataFrame:
@@ -199,12 +205,7 @@ def as_of(
     start, end = F.col(_START), F.col(_END)
     within = (start.isNull() | (t >= start)) & (end.isNull() | (t < end))
     on = _on(step) & F.when(F.col(_UNTIMED), t.isNull()).otherwise(t.isNotNull() & within)
-    joined = (
-        df.join(_hinted(_periods(ref, keys), broadcast), on, "left")
-        .withColumn(_N, F.coalesce(F.col(_N), F.lit(0)))
-        .drop(*keys, _START, _END, _UNTIMED)
-    )
-    return _outcome(joined, step, t)
+    return _outcome(_join_reduced(df, _periods(ref, keys), on, broadcast), step, t)
 
 
 def add_derived(df: DataFrame, *, columns: Sequence[Derived]) -> DataFrame:
